@@ -1,0 +1,99 @@
+// The event journal: every fake writes what it saw on the wire here, as typed, timestamped
+// events. Verdicts rest on this record, so it is append-only and safe to write from any thread.
+//
+// Event kinds are dotted names owned by the part that emits them ("dns.query",
+// "smtp.session.open", "https.request", "mitm.attack", ...); docs/events.md lists them with
+// their data fields.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stslab/core/clock.hpp"
+
+namespace stslab::core {
+
+enum class Source { dns, https, smtp, mitm, harness, mta };
+
+std::string_view to_string(Source s);
+
+struct Event {
+  std::uint64_t seq = 0;                            // 1, 2, 3 ... in append order
+  LabClock::time_point lab_time;                    // the lab clock when appended
+  std::chrono::steady_clock::time_point monotonic;  // for durations and ordering
+  Source source = Source::harness;
+  std::string kind;    // e.g. "dns.query"
+  std::string domain;  // the DNS name the event is about (qname, SNI, Host, RCPT domain); may be ""
+  std::string host;    // the lab host that saw it (vhost name or listen address); may be ""
+  nlohmann::json data = nlohmann::json::object();
+
+  nlohmann::json to_json() const;
+};
+
+// What to select. Empty fields match everything. `domain` matches an event whose domain or host
+// is that name or any name below it ("a.test" matches "_mta-sts.a.test" and "mx1.a.test").
+struct EventFilter {
+  std::string domain;
+  std::string host;
+  std::string kind;         // exact kind, or a prefix ending in '.' ("smtp." = all SMTP events)
+  std::optional<Source> source;
+  std::uint64_t after_seq = 0;  // only events with seq > after_seq
+
+  bool matches(const Event& e) const;
+};
+
+// True if `name` equals `domain` or is below it, comparing case-insensitively and ignoring a
+// trailing dot.
+bool name_is_at_or_below(std::string_view name, std::string_view domain);
+
+class Journal {
+ public:
+  using Predicate = std::function<bool(const Event&)>;
+
+  explicit Journal(const LabClock& clock);
+
+  // Appends and wakes every waiter. Returns the new event's seq.
+  std::uint64_t append(Source source, std::string kind, std::string domain, std::string host,
+                       nlohmann::json data = nlohmann::json::object());
+
+  std::vector<Event> query(const EventFilter& filter) const;
+  std::vector<Event> all() const;
+  std::size_t size() const;
+  std::uint64_t last_seq() const;
+
+  // Blocks until an event with seq > after_seq satisfies `pred`, or the deadline passes.
+  // Events already in the journal count, so a waiter cannot miss one that raced ahead of it.
+  std::optional<Event> wait_for(const Predicate& pred,
+                                std::chrono::steady_clock::time_point deadline,
+                                std::uint64_t after_seq = 0) const;
+  std::optional<Event> wait_for(const EventFilter& filter,
+                                std::chrono::steady_clock::time_point deadline) const;
+
+  // Called (outside the journal's lock) for every event appended after subscribing. Returns a
+  // token for unsubscribe. Subscribers must be quick: they run on the appending thread.
+  using Subscriber = std::function<void(const Event&)>;
+  std::uint64_t subscribe(Subscriber s);
+  void unsubscribe(std::uint64_t token);
+
+  // One JSON object per line, in seq order.
+  void write_jsonl(std::ostream& out, const EventFilter& filter = {}) const;
+
+ private:
+  const LabClock& clock_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  std::vector<Event> events_;
+  std::mutex subscribers_mutex_;
+  std::vector<std::pair<std::uint64_t, Subscriber>> subscribers_;
+  std::uint64_t next_token_ = 1;
+};
+
+}  // namespace stslab::core
