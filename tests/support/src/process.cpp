@@ -19,7 +19,8 @@ namespace {
 struct Pipe {
   int fd[2] = {-1, -1};
   Pipe() {
-    if (pipe2(fd, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + strerror(errno));
+    if (pipe2(fd, O_CLOEXEC) != 0)
+      throw std::runtime_error(std::string("pipe: ") + strerror(errno));
   }
   ~Pipe() {
     for (int f : fd)
@@ -46,7 +47,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);  // own group: the kill reaches children
 
   std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
   int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);

@@ -43,7 +43,7 @@ struct Event {
 struct EventFilter {
   std::string domain;
   std::string host;
-  std::string kind;         // exact kind, or a prefix ending in '.' ("smtp." = all SMTP events)
+  std::string kind;  // exact kind, or a prefix ending in '.' ("smtp." = all SMTP events)
   std::optional<Source> source;
   std::uint64_t after_seq = 0;  // only events with seq > after_seq
 
