@@ -1,0 +1,64 @@
+// Child processes with deadlines: one-shot commands whose output we keep (adapters' submit and
+// status commands, real clients in tests), and long-running ones we supervise (an MTA, a policy
+// daemon). Waits use pidfds, so "wait with a deadline" never polls or sleeps.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace stslab::core {
+
+struct ProcessSpec {
+  std::vector<std::string> argv;  // argv[0] is searched in PATH
+  // Changes to this process's environment: {name, value} sets, {name, nullopt} removes.
+  std::vector<std::pair<std::string, std::optional<std::string>>> env;
+  std::string cwd;  // empty = inherit
+};
+
+struct ProcessResult {
+  int exit_code = -1;      // -1 unless the process exited normally
+  int term_signal = 0;     // the signal that ended it, if any
+  bool timed_out = false;  // the deadline passed and it was killed
+  std::string out;
+  std::string err;
+};
+
+// Runs to completion with `input` on stdin, capturing stdout and stderr; kills the process
+// group at the deadline. Throws std::runtime_error if the program cannot be started.
+ProcessResult run_process(const ProcessSpec& spec, const std::string& input = "",
+                          std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+// A supervised long-running child in its own process group, stdout and stderr appended to a log.
+class Child {
+ public:
+  static Child spawn(const ProcessSpec& spec, const std::string& log_path);
+
+  Child(Child&& other) noexcept;
+  Child& operator=(Child&& other) noexcept;
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  ~Child();  // kills the group if still running
+
+  pid_t pid() const { return pid_; }
+  bool running();
+  // Waits until the child exits or the deadline passes; true if it exited.
+  bool wait_until(std::chrono::steady_clock::time_point deadline);
+  std::optional<int> exit_code() const { return exit_code_; }
+  // SIGTERM to the group, then SIGKILL if it has not exited within `grace`.
+  void stop(std::chrono::milliseconds grace = std::chrono::seconds(2));
+
+ private:
+  Child(pid_t pid, int pidfd) : pid_(pid), pidfd_(pidfd) {}
+  void reap();
+  pid_t pid_ = -1;
+  int pidfd_ = -1;
+  bool exited_ = false;
+  std::optional<int> exit_code_;
+};
+
+}  // namespace stslab::core

@@ -1,0 +1,250 @@
+#include "stslab/core/process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace stslab::core {
+namespace {
+
+struct Pipe {
+  int fd[2] = {-1, -1};
+  Pipe() {
+    if (pipe2(fd, O_CLOEXEC) != 0)
+      throw std::runtime_error(std::string("pipe: ") + strerror(errno));
+  }
+  ~Pipe() {
+    close_end(0);
+    close_end(1);
+  }
+  void close_end(int i) {
+    if (fd[i] >= 0) close(fd[i]);
+    fd[i] = -1;
+  }
+};
+
+// The environment for a child: ours with the spec's changes applied.
+std::vector<std::string> child_environment(const ProcessSpec& spec) {
+  std::map<std::string, std::string> vars;
+  for (char** e = environ; *e; ++e) {
+    std::string entry(*e);
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) vars[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  for (const auto& [name, value] : spec.env) {
+    if (value) {
+      vars[name] = *value;
+    } else {
+      vars.erase(name);
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& [name, value] : vars)
+    out.push_back(name + "=" + value);
+  return out;
+}
+
+pid_t spawn(const ProcessSpec& spec, posix_spawn_file_actions_t* actions) {
+  if (spec.argv.empty()) throw std::runtime_error("spawn: empty command");
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  // Own process group, so a kill reaches whatever the command starts; default signal mask and
+  // dispositions, whatever the harness has blocked.
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(actions, spec.cwd.c_str());
+
+  std::vector<char*> args;
+  for (const auto& a : spec.argv)
+    args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  auto env_strings = child_environment(spec);
+  std::vector<char*> env;
+  for (auto& e : env_strings)
+    env.push_back(e.data());
+  env.push_back(nullptr);
+
+  // posix_spawnp looks argv[0] up in our PATH, not in the child's environment.
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, args[0], actions, &attr, args.data(), env.data());
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) throw std::runtime_error("cannot start '" + spec.argv[0] + "': " + strerror(rc));
+  return pid;
+}
+
+int open_pidfd(pid_t pid) {
+  // Via syscall(): glibc 2.36 declares pidfd_open without C linkage for C++ callers.
+  const int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (fd < 0) throw std::runtime_error(std::string("pidfd_open: ") + strerror(errno));
+  return fd;
+}
+
+}  // namespace
+
+ProcessResult run_process(const ProcessSpec& spec, const std::string& input,
+                          std::chrono::milliseconds timeout) {
+  Pipe in, out, err;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in.fd[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, out.fd[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err.fd[1], 2);
+  pid_t pid = 0;
+  try {
+    pid = spawn(spec, &actions);
+  } catch (...) {
+    posix_spawn_file_actions_destroy(&actions);
+    throw;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  in.close_end(0);
+  out.close_end(1);
+  err.close_end(1);
+
+  ProcessResult result;
+  std::size_t written = 0;
+  if (input.empty()) in.close_end(1);
+  if (in.fd[1] >= 0) fcntl(in.fd[1], F_SETFL, O_NONBLOCK);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  char buf[65536];
+  while (out.fd[0] >= 0 || err.fd[0] >= 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      result.timed_out = true;
+      kill(-pid, SIGKILL);
+      break;
+    }
+    pollfd fds[3];
+    int n = 0;
+    if (out.fd[0] >= 0) fds[n++] = {out.fd[0], POLLIN, 0};
+    if (err.fd[0] >= 0) fds[n++] = {err.fd[0], POLLIN, 0};
+    if (in.fd[1] >= 0) fds[n++] = {in.fd[1], POLLOUT, 0};
+    if (poll(fds, static_cast<nfds_t>(n), static_cast<int>(left.count())) < 0 && errno != EINTR) {
+      break;
+    }
+    for (int i = 0; i < n; ++i) {
+      if (!fds[i].revents) continue;
+      if (fds[i].fd == in.fd[1]) {
+        const ssize_t w = write(in.fd[1], input.data() + written, input.size() - written);
+        if (w > 0) written += static_cast<std::size_t>(w);
+        if (w < 0 || written == input.size()) in.close_end(1);
+        continue;
+      }
+      const bool is_out = fds[i].fd == out.fd[0];
+      const ssize_t r = read(fds[i].fd, buf, sizeof buf);
+      if (r > 0) {
+        (is_out ? result.out : result.err).append(buf, static_cast<std::size_t>(r));
+      } else if (r == 0 || errno != EINTR) {
+        (is_out ? out : err).close_end(0);
+      }
+    }
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
+  return result;
+}
+
+Child Child::spawn(const ProcessSpec& spec, const std::string& log_path) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = 0;
+  try {
+    pid = core::spawn(spec, &actions);
+  } catch (...) {
+    posix_spawn_file_actions_destroy(&actions);
+    throw;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  return Child(pid, open_pidfd(pid));
+}
+
+Child::Child(Child&& other) noexcept
+    : pid_(std::exchange(other.pid_, -1)),
+      pidfd_(std::exchange(other.pidfd_, -1)),
+      exited_(other.exited_),
+      exit_code_(other.exit_code_) {}
+
+Child& Child::operator=(Child&& other) noexcept {
+  if (this != &other) {
+    stop(std::chrono::milliseconds(0));
+    pid_ = std::exchange(other.pid_, -1);
+    pidfd_ = std::exchange(other.pidfd_, -1);
+    exited_ = other.exited_;
+    exit_code_ = other.exit_code_;
+  }
+  return *this;
+}
+
+Child::~Child() {
+  stop(std::chrono::milliseconds(0));
+}
+
+void Child::reap() {
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    exited_ = true;
+    if (WIFEXITED(status)) exit_code_ = WEXITSTATUS(status);
+  } else if (errno == ECHILD) {
+    exited_ = true;  // reaped elsewhere (the lab's kill_all)
+  }
+}
+
+bool Child::running() {
+  if (pid_ < 0 || exited_) return false;
+  reap();
+  return !exited_;
+}
+
+bool Child::wait_until(std::chrono::steady_clock::time_point deadline) {
+  while (running()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd pfd{pidfd_, POLLIN, 0};
+    poll(&pfd, 1, static_cast<int>(left.count()) + 1);
+  }
+  return true;
+}
+
+void Child::stop(std::chrono::milliseconds grace) {
+  if (pid_ < 0) return;
+  if (running()) {
+    if (grace.count() > 0) {
+      kill(-pid_, SIGTERM);
+      wait_until(std::chrono::steady_clock::now() + grace);
+    }
+    if (running()) {
+      kill(-pid_, SIGKILL);
+      wait_until(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+    }
+  }
+  if (pidfd_ >= 0) close(pidfd_);
+  pidfd_ = -1;
+  pid_ = -1;
+}
+
+}  // namespace stslab::core

@@ -1,0 +1,76 @@
+#include "stslab/core/process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace stslab::core {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(RunProcess, CapturesOutputAndExitCode) {
+  const auto r = run_process({.argv = {"sh", "-c", "echo out; echo err >&2; exit 3"}});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.out, "out\n");
+  EXPECT_EQ(r.err, "err\n");
+  EXPECT_FALSE(r.timed_out);
+}
+
+TEST(RunProcess, FeedsStdin) {
+  std::string big(200000, 'x');  // larger than a pipe buffer
+  const auto r = run_process({.argv = {"wc", "-c"}}, big);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(std::stoul(r.out), big.size());
+}
+
+TEST(RunProcess, AppliesEnvironmentChanges) {
+  setenv("STSLAB_TEST_REMOVE_ME", "1", 1);
+  const auto r =
+      run_process({.argv = {"sh", "-c", "echo \"$STSLAB_A|${STSLAB_TEST_REMOVE_ME-unset}\""},
+                   .env = {{"STSLAB_A", "set"}, {"STSLAB_TEST_REMOVE_ME", std::nullopt}}});
+  EXPECT_EQ(r.out, "set|unset\n");
+}
+
+TEST(RunProcess, KillsTheWholeGroupAtTheDeadline) {
+  const auto start = std::chrono::steady_clock::now();
+  // The grandchild holds stdout open; killing only the shell would leave us waiting.
+  const auto r = run_process({.argv = {"sh", "-c", "sleep 30 & sleep 30"}}, "", 200ms);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_EQ(r.exit_code, -1);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+}
+
+TEST(RunProcess, MissingProgramIsAClearError) {
+  try {
+    run_process({.argv = {"stslab-no-such-program"}});
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("stslab-no-such-program"), std::string::npos);
+  }
+}
+
+TEST(Child, LogsOutputAndReportsExit) {
+  const std::string log = ::testing::TempDir() + "/stslab-child.log";
+  std::remove(log.c_str());
+  auto child = Child::spawn({.argv = {"sh", "-c", "echo hello; exit 7"}}, log);
+  ASSERT_TRUE(child.wait_until(std::chrono::steady_clock::now() + 10s));
+  EXPECT_EQ(child.exit_code(), 7);
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str(), "hello\n");
+}
+
+TEST(Child, StopEndsAProcessThatIgnoresSigterm) {
+  const std::string log = ::testing::TempDir() + "/stslab-child-stop.log";
+  auto child = Child::spawn({.argv = {"sh", "-c", "trap '' TERM; sleep 30"}}, log);
+  EXPECT_TRUE(child.running());
+  EXPECT_FALSE(child.wait_until(std::chrono::steady_clock::now() + 20ms));
+  child.stop(50ms);
+  EXPECT_FALSE(child.running());
+}
+
+}  // namespace
+}  // namespace stslab::core
