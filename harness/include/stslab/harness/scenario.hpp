@@ -1,0 +1,124 @@
+// A scenario as data (docs/scenario-format.md): who it is, which requirement it exercises, the
+// world it sets up, the steps it takes and the outcomes it accepts. Parsed and validated from a
+// YAML file before anything runs; every node remembers its file and line for error messages.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "stslab/harness/outcome.hpp"
+
+namespace stslab::harness {
+
+struct SourceLocation {
+  std::string file;
+  int line = 0;  // 1-based; 0 = unknown
+  std::string to_string() const;  // "scenarios/x.yaml:12"
+};
+
+// A bad scenario file: names the file, line and field. what() is
+// "scenarios/x.yaml:12: steps[2].send: unknown message 'm3'".
+class ScenarioError : public std::runtime_error {
+ public:
+  ScenarioError(SourceLocation where, std::string field, std::string message);
+  const SourceLocation& where() const { return where_; }
+  const std::string& field() const { return field_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  SourceLocation where_;
+  std::string field_;
+  std::string message_;
+};
+
+// The policy file the policy host serves. Field values are strings so that a scenario can serve
+// invalid ones on purpose ("max_age: -1").
+struct PolicySpec {
+  std::string version = "STSv1";
+  std::string mode = "enforce";
+  std::vector<std::string> mx;  // patterns; "{domain}" is replaced
+  std::string max_age = "86400";
+  std::vector<std::string> extra_lines;  // appended verbatim
+  std::optional<std::string> raw;        // the whole body verbatim instead of the fields
+  std::string line_ending = "\r\n";
+};
+
+// How the policy host behaves for this domain.
+struct PolicyHostSpec {
+  bool up = true;                     // false: no vhost answers (connection refused)
+  std::string cert = "valid";         // core::CertProfile name
+  unsigned status = 200;
+  std::string content_type = "text/plain";
+  std::optional<std::string> location;  // redirect target for 3xx
+};
+
+// One MX host of the domain. There is always a MITM proxy in front of it (attack "pass" by
+// default), so a step can switch the attacker on without touching DNS.
+struct MxSpec {
+  std::string label;    // "mx1": the host is "mx1.{domain}"
+  int preference = 10;  // in the MX record
+  bool in_dns = true;   // publish "{domain} MX preference label.{domain}"
+  std::string cert = "valid";
+  bool starttls = true;
+  std::string attack = "pass";  // mitm attack name
+  std::map<std::string, std::string> attack_params;
+};
+
+struct WorldSpec {
+  // The _mta-sts TXT record text; nullopt = no record. "{policy_id}" is replaced.
+  std::optional<std::string> sts_record = "v=STSv1; id={policy_id}";
+  std::string policy_id = "1";
+  std::optional<PolicySpec> policy;  // nullopt: the policy path answers 404
+  PolicyHostSpec policy_host;
+  std::vector<MxSpec> mx;
+  std::optional<std::string> tlsrpt_record;  // the _smtp._tls TXT text; nullopt = none
+  std::vector<std::string> dns;  // extra zone-file lines; "{domain}" is replaced
+};
+
+// A step of the timeline.
+struct Step {
+  enum class Kind {
+    prime,        // send a warm-up message, wait for the policy fetch and its delivery
+    send,         // submit message `message`
+    flush,        // ask the MTA to retry now
+    change,       // apply `change` (a partial world, same shape as `world`) on top of the world
+    advance,      // move the lab clock (and a time-controlled sender's) by `by`
+    clear_cache,  // make the sender forget cached policies
+  };
+  Kind kind = Kind::send;
+  SourceLocation where;
+  std::string message;         // send
+  WorldSpec change;            // change: the world after the change (engine diffs and applies)
+  std::chrono::seconds by{0};  // advance
+  std::string summary;         // a human line for the evidence timeline
+};
+
+struct Scenario {
+  std::string id;     // "rfc8461/5/enforce-starttls-stripped": stable, requirement-keyed
+  std::string title;
+  std::vector<std::string> requirements;  // IDs from requirements.md, e.g. "STS-APPLY-01"
+  Level level = Level::must;
+  std::vector<std::string> topics;  // CTest labels, e.g. "starttls"
+  std::string base_world;           // the named base it started from
+  WorldSpec world;
+  std::vector<Step> steps;
+  // Acceptable outcomes per message name; a message not listed here is not scored (primes).
+  std::map<std::string, std::vector<Outcome>> expect;
+  std::vector<std::string> needs;  // capabilities: "time", "tls-rpt", "flush", "clear-cache"
+  SourceLocation where;
+
+  // The scenario's own domain: a DNS-safe slug of the id under ".test", unique per id.
+  std::string domain() const;
+};
+
+// Parses one scenario file; worlds_dir holds the named base worlds. Throws ScenarioError.
+Scenario load_scenario(const std::string& path, const std::string& worlds_dir);
+// Every *.yaml under dir (recursively, sorted), base worlds excluded. Collects every error
+// rather than stopping at the first; throws a ScenarioError whose what() lists them all.
+std::vector<Scenario> load_catalog(const std::string& dir);
+
+}  // namespace stslab::harness
