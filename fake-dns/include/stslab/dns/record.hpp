@@ -1,0 +1,33 @@
+// Resource records written in zone-file syntax, parsed by ldns.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "stslab/dns/ldns_handles.hpp"
+
+namespace stslab::dns {
+
+// A record or type that could not be parsed. what() names the text and ldns's reason.
+class RecordError : public std::invalid_argument {
+ public:
+  RecordError(std::string text, std::string reason);
+  const std::string& text() const { return text_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string text_;
+  std::string reason_;
+};
+
+// Parses one record, e.g. "_mta-sts.a.test. 5 IN TXT \"v=STSv1; id=1\"" or
+// "a.test. MX 10 mx1.a.test.". Missing TTL -> default_ttl, missing class -> IN; names are
+// absolute even without the trailing dot. Throws RecordError.
+RrPtr parse_record(std::string_view text, std::uint32_t default_ttl);
+
+// "TXT", "txt", "TYPE65000" -> the type. Throws RecordError for an unknown mnemonic.
+ldns_rr_type parse_type(std::string_view mnemonic);
+
+}  // namespace stslab::dns

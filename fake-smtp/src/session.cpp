@@ -1,0 +1,352 @@
+#include "session.hpp"
+
+#include <openssl/evp.h>
+
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "command.hpp"
+#include "stslab/core/tls.hpp"
+
+namespace stslab::smtp::detail {
+
+namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
+using asio::ip::tcp;
+
+namespace {
+
+// Unique across every server in the process, so the journal can stitch one session together.
+std::atomic<std::uint64_t> next_session_id{1};
+
+std::string endpoint_text(const tcp::endpoint& ep) {
+  return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(hex[digest[i] >> 4]);
+    out.push_back(hex[digest[i] & 0xF]);
+  }
+  return out;
+}
+
+nlohmann::json printable_list(const std::vector<std::string>& v) {
+  auto list = nlohmann::json::array();
+  for (const auto& s : v)
+    list.push_back(printable(s));
+  return list;
+}
+
+// The peer went away (as opposed to a fault worth reporting).
+bool is_disconnect(const boost::system::error_code& ec) {
+  return ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe || ec == ssl::error::stream_truncated;
+}
+
+}  // namespace
+
+void Session::launch(std::shared_ptr<SmtpServer::Impl> server, tcp::socket socket,
+                     VhostSnapshot vhost) {
+  const std::uint64_t id = next_session_id.fetch_add(1);
+  auto session = std::make_shared<Session>(server, std::move(socket), std::move(vhost), id);
+  server->add_session(session, id);
+  asio::co_spawn(
+      session->socket_.get_executor(), [session] { return session->run(); }, asio::detached);
+}
+
+Session::Session(std::shared_ptr<SmtpServer::Impl> server, tcp::socket socket, VhostSnapshot vhost,
+                 std::uint64_t id)
+    : server_(std::move(server)),
+      socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      vhost_(std::move(vhost)),
+      id_(id),
+      protocol_(vhost_.config, id, vhost_.tls && vhost_.tls->context) {
+  boost::system::error_code ec;
+  peer_endpoint_ = socket_.remote_endpoint(ec);
+  local_endpoint_ = socket_.local_endpoint(ec);
+  peer_ = endpoint_text(peer_endpoint_);
+  local_ = endpoint_text(local_endpoint_);
+}
+
+void Session::shutdown() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->stopping_ = true;
+    boost::system::error_code ignored;
+    self->socket_.cancel(ignored);
+  });
+}
+
+asio::awaitable<void> Session::run() {
+  auto self = shared_from_this();  // keeps the session alive for the timer's handler too
+  try {
+    journal("smtp.session.open", {{"peer", peer_}, {"local", local_}});
+    if (vhost_.tls && !vhost_.tls->context) {
+      journal("smtp.tls.unavailable", {{"error", vhost_.tls->error}});
+    }
+    bool go_on = co_await process(protocol_.greet());
+    while (go_on) {
+      boost::system::error_code ec;
+      last_state_ = protocol_.state();
+      const std::size_t n = stopping_ ? 0 : co_await read_some(ec);
+      if (stopping_) {
+        co_await process(protocol_.shutdown());
+        break;
+      }
+      if (ec) {
+        if (deadline_passed_) {
+          co_await process(protocol_.idle_timeout());
+        } else if (is_disconnect(ec)) {
+          close_with(How::client_closed);
+        } else {
+          close_with(How::error, tls_ ? core::describe_tls_error(ec) : ec.message());
+        }
+        break;
+      }
+      go_on = co_await process(protocol_.feed(std::string_view(buffer_.data(), n)));
+    }
+  } catch (const std::exception& e) {
+    close_with(How::error, e.what());
+  }
+  disarm();
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+
+  const State state = protocol_.state() == State::closed ? last_state_ : protocol_.state();
+  nlohmann::json data = {{"how", to_string(how_.value_or(How::error))},
+                         {"starttls_offered", protocol_.starttls_offered()},
+                         {"starttls_used", starttls_used_},
+                         {"last_state", smtp::to_string(state)}};
+  if (!error_.empty()) data["error"] = error_;
+  server_->remove_session(id_);  // first, so a waiter on the event sees the count drop
+  journal("smtp.session.close", std::move(data));
+}
+
+asio::awaitable<bool> Session::process(Outputs outputs) {
+  for (auto& output : outputs) {
+    if (auto* command = std::get_if<Command>(&output)) {
+      nlohmann::json data = {{"line", command->line}, {"tls", protocol_.tls()}};
+      if (command->bare_lf) data["bare_lf"] = true;
+      if (command->overlong) data["overlong"] = true;
+      journal("smtp.command", std::move(data));
+    } else if (auto* reply = std::get_if<Reply>(&output)) {
+      journal("smtp.reply",
+              {{"code", reply->code}, {"text", reply->text()}, {"tls", protocol_.tls()}});
+      pending_ += reply->wire();
+    } else if (auto* accepted = std::get_if<AcceptedMessage>(&output)) {
+      StoredMessage m;
+      m.session = id_;
+      m.queue_id = accepted->queue_id;
+      m.vhost = vhost_.config->name;
+      m.helo = accepted->helo;
+      m.mail_from = accepted->mail_from;
+      m.mail_params = accepted->mail_params;
+      m.rcpts = accepted->rcpts;
+      m.sha256 = sha256_hex(accepted->data);
+      m.data = std::move(accepted->data);
+      m.chunked = accepted->chunked;
+      m.tls = protocol_.tls();
+      if (m.tls) {
+        m.tls_version = tls_facts_.value("version", "");
+        m.tls_cipher = tls_facts_.value("cipher", "");
+        if (tls_facts_["sni"].is_string()) m.sni = tls_facts_["sni"].get<std::string>();
+      }
+      m.peer = peer_endpoint_;
+      m.local = local_endpoint_;
+      nlohmann::json data = {{"mail_from", printable(m.mail_from)},
+                             {"rcpts", printable_list(m.rcpts)},
+                             {"size", m.data.size()},
+                             {"sha256", m.sha256},
+                             {"queue_id", m.queue_id},
+                             {"chunked", m.chunked},
+                             {"tls", m.tls},
+                             {"tls_version", m.tls ? nlohmann::json(m.tls_version) : nullptr}};
+      const std::uint64_t message_id = server_->store(std::move(m));
+      data["message_id"] = message_id;
+      // Stored before its event, so whoever waits for the event finds the message.
+      server_->set_journal_seq(message_id, journal("smtp.message", std::move(data)));
+    } else if (auto* refused = std::get_if<RefusedMessage>(&output)) {
+      journal("smtp.message.refused", {{"mail_from", printable(refused->mail_from)},
+                                       {"rcpts", printable_list(refused->rcpts)},
+                                       {"size", refused->size},
+                                       {"code", refused->code},
+                                       {"reason", refused->reason},
+                                       {"tls", protocol_.tls()}});
+    } else if (auto* start = std::get_if<StartTls>(&output)) {
+      if (!co_await flush()) co_return false;
+      if (!co_await start_tls(start->discarded_bytes)) co_return false;
+    } else if (auto* close = std::get_if<Close>(&output)) {
+      switch (close->how) {
+        case CloseReason::quit:
+          how_ = How::quit;
+          break;
+        case CloseReason::timeout:
+          how_ = How::timeout;
+          break;
+        case CloseReason::too_many_errors:
+          how_ = How::too_many_errors;
+          break;
+        case CloseReason::refused:
+          how_ = How::refused;
+          break;
+        case CloseReason::server_stop:
+          how_ = How::server_stop;
+          break;
+      }
+      co_await flush();
+      co_return false;
+    }
+  }
+  co_return co_await flush();
+}
+
+asio::awaitable<bool> Session::flush() {
+  if (pending_.empty()) co_return true;
+  std::string out = std::move(pending_);
+  pending_.clear();
+  boost::system::error_code ec;
+  arm(server_->options.io_timeout);
+  if (tls_) {
+    co_await asio::async_write(*tls_, asio::buffer(out),
+                               asio::redirect_error(asio::use_awaitable, ec));
+  } else {
+    co_await asio::async_write(socket_, asio::buffer(out),
+                               asio::redirect_error(asio::use_awaitable, ec));
+  }
+  disarm();
+  if (ec) {
+    if (how_) co_return false;  // closing anyway; keep the reason we had
+    if (stopping_) {
+      close_with(How::server_stop);
+    } else if (deadline_passed_) {
+      close_with(How::timeout, "write deadline passed");
+    } else if (is_disconnect(ec)) {
+      close_with(How::client_closed);
+    } else {
+      close_with(How::error, ec.message());
+    }
+    co_return false;
+  }
+  co_return true;
+}
+
+asio::awaitable<bool> Session::start_tls(std::size_t discarded) {
+  if (discarded > 0) journal("smtp.discarded_plaintext", {{"bytes", discarded}});
+  tls_.emplace(socket_, *vhost_.tls->context);
+  const auto& cred = vhost_.tls->credential;
+  boost::system::error_code ec;
+  arm(server_->options.io_timeout);
+  co_await tls_->async_handshake(ssl::stream_base::server,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+  disarm();
+  nlohmann::json data = {{"cert_profile", core::to_string(cred.profile)}, {"cert_host", cred.host}};
+  if (ec) {
+    const char* sni = SSL_get_servername(tls_->native_handle(), TLSEXT_NAMETYPE_host_name);
+    const std::string alert = core::received_alert(ec);
+    data["ok"] = false;
+    data["version"] = nullptr;
+    data["cipher"] = nullptr;
+    data["sni"] = sni ? nlohmann::json(printable(sni)) : nlohmann::json(nullptr);
+    data["error"] = deadline_passed_ ? "handshake deadline passed" : core::describe_tls_error(ec);
+    data["alert"] = alert.empty() ? nlohmann::json(nullptr) : nlohmann::json(alert);
+    journal("smtp.tls", std::move(data));
+    close_with(How::tls_failed, core::describe_tls_error(ec));
+    co_return false;
+  }
+  tls_facts_ = core::session_facts(tls_->native_handle());
+  if (tls_facts_["sni"].is_string())
+    tls_facts_["sni"] = printable(tls_facts_["sni"].get<std::string>());
+  data["ok"] = true;
+  data["version"] = tls_facts_["version"];
+  data["cipher"] = tls_facts_["cipher"];
+  data["sni"] = tls_facts_["sni"];
+  data["error"] = nullptr;
+  data["alert"] = nullptr;
+  journal("smtp.tls", std::move(data));
+  starttls_used_ = true;
+  protocol_.tls_started();
+  co_return true;
+}
+
+asio::awaitable<std::size_t> Session::read_some(boost::system::error_code& ec) {
+  arm(vhost_.config->limits.idle_timeout);
+  std::size_t n = 0;
+  if (tls_) {
+    n = co_await tls_->async_read_some(asio::buffer(buffer_),
+                                       asio::redirect_error(asio::use_awaitable, ec));
+  } else {
+    n = co_await socket_.async_read_some(asio::buffer(buffer_),
+                                         asio::redirect_error(asio::use_awaitable, ec));
+  }
+  disarm();
+  co_return n;
+}
+
+void Session::arm(std::chrono::milliseconds after) {
+  deadline_passed_ = false;
+  const std::uint64_t generation = ++timer_generation_;
+  timer_.expires_after(after);
+  timer_.async_wait([self = shared_from_this(), generation](boost::system::error_code ec) {
+    if (ec || generation != self->timer_generation_) return;
+    self->deadline_passed_ = true;
+    boost::system::error_code ignored;
+    self->socket_.cancel(ignored);
+  });
+}
+
+void Session::disarm() {
+  ++timer_generation_;
+  timer_.cancel();
+}
+
+std::uint64_t Session::journal(std::string kind, nlohmann::json data) {
+  data["session"] = id_;
+  const std::string& host = vhost_.config->name;
+  const std::string& domain =
+      protocol_.recipient_domain().empty() ? host : protocol_.recipient_domain();
+  return server_->journal.append(core::Source::smtp, std::move(kind), printable(domain), host,
+                                 std::move(data));
+}
+
+void Session::close_with(How how, std::string error) {
+  if (how_) return;
+  how_ = how;
+  error_ = std::move(error);
+}
+
+std::string_view Session::to_string(How how) {
+  switch (how) {
+    case How::quit:
+      return "quit";
+    case How::client_closed:
+      return "client_closed";
+    case How::timeout:
+      return "timeout";
+    case How::too_many_errors:
+      return "too_many_errors";
+    case How::refused:
+      return "refused";
+    case How::error:
+      return "error";
+    case How::server_stop:
+      return "server_stop";
+    case How::tls_failed:
+      return "tls_failed";
+  }
+  return "error";
+}
+
+}  // namespace stslab::smtp::detail
