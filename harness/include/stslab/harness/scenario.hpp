@@ -1,6 +1,17 @@
 // A scenario as data (docs/scenario-format.md): who it is, which requirement it exercises, the
 // world it sets up, the steps it takes and the outcomes it accepts. Parsed and validated from a
 // YAML file before anything runs; every node remembers its file and line for error messages.
+//
+// API (library stslab_harness_scenario):
+//   load_catalog(dir) / scan_catalog(dir)   every scenario under dir (base worlds in dir/worlds)
+//   load_scenario(path, worlds_dir)         one file
+//   ScenarioError / CatalogError            file:line: field: message (all of them, for lint)
+//   format_errors(errors)                   one error per line, what `stslab lint` prints
+//   Scenario::domain()                      the scenario's own mail domain
+//   parse_duration("1h30m")                 the `advance` syntax
+// A `change` step (and the shorthands attack / bump_id / remove_sts_record, which become one)
+// carries the whole world after the change in Step::change; the engine diffs it with the world
+// before. Scenario::world is the world before the first step.
 #pragma once
 
 #include <chrono>
@@ -8,6 +19,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stslab/harness/outcome.hpp"
@@ -16,7 +28,7 @@ namespace stslab::harness {
 
 struct SourceLocation {
   std::string file;
-  int line = 0;  // 1-based; 0 = unknown
+  int line = 0;                   // 1-based; 0 = unknown
   std::string to_string() const;  // "scenarios/x.yaml:12"
 };
 
@@ -29,11 +41,29 @@ class ScenarioError : public std::runtime_error {
   const std::string& field() const { return field_; }
   const std::string& message() const { return message_; }
 
+ protected:
+  // For subclasses with their own what().
+  ScenarioError(std::string what, SourceLocation where, std::string field, std::string message);
+
  private:
   SourceLocation where_;
   std::string field_;
   std::string message_;
 };
+
+// Several errors at once (a file with many mistakes, or a whole catalog). where(), field() and
+// message() are the first error's; what() lists them all, one per line.
+class CatalogError : public ScenarioError {
+ public:
+  explicit CatalogError(std::vector<ScenarioError> errors);  // at least one
+  const std::vector<ScenarioError>& errors() const { return errors_; }
+
+ private:
+  std::vector<ScenarioError> errors_;
+};
+
+// The errors one per line, each "file:line: field: message" (for `stslab lint`).
+std::string format_errors(const std::vector<ScenarioError>& errors);
 
 // The policy file the policy host serves. Field values are strings so that a scenario can serve
 // invalid ones on purpose ("max_age: -1").
@@ -49,8 +79,8 @@ struct PolicySpec {
 
 // How the policy host behaves for this domain.
 struct PolicyHostSpec {
-  bool up = true;                     // false: no vhost answers (connection refused)
-  std::string cert = "valid";         // core::CertProfile name
+  bool up = true;              // false: no vhost answers (connection refused)
+  std::string cert = "valid";  // core::CertProfile name
   unsigned status = 200;
   std::string content_type = "text/plain";
   std::optional<std::string> location;  // redirect target for 3xx
@@ -64,8 +94,8 @@ struct MxSpec {
   bool in_dns = true;   // publish "{domain} MX preference label.{domain}"
   std::string cert = "valid";
   bool starttls = true;
-  std::string attack = "pass";  // mitm attack name
-  std::map<std::string, std::string> attack_params;
+  std::string attack = "pass";                       // mitm attack name
+  std::map<std::string, std::string> attack_params;  // e.g. intercept-tls: {profile: untrusted-ca}
 };
 
 struct WorldSpec {
@@ -76,7 +106,7 @@ struct WorldSpec {
   PolicyHostSpec policy_host;
   std::vector<MxSpec> mx;
   std::optional<std::string> tlsrpt_record;  // the _smtp._tls TXT text; nullopt = none
-  std::vector<std::string> dns;  // extra zone-file lines; "{domain}" is replaced
+  std::vector<std::string> dns;              // extra zone-file lines; "{domain}" is replaced
 };
 
 // A step of the timeline.
@@ -90,7 +120,7 @@ struct Step {
     clear_cache,  // make the sender forget cached policies
   };
   Kind kind = Kind::send;
-  SourceLocation where;
+  SourceLocation where;        // the step's line in the scenario file
   std::string message;         // send
   WorldSpec change;            // change: the world after the change (engine diffs and applies)
   std::chrono::seconds by{0};  // advance
@@ -98,7 +128,7 @@ struct Step {
 };
 
 struct Scenario {
-  std::string id;     // "rfc8461/5/enforce-starttls-stripped": stable, requirement-keyed
+  std::string id;  // "rfc8461/5/enforce-starttls-stripped": stable, requirement-keyed
   std::string title;
   std::vector<std::string> requirements;  // IDs from requirements.md, e.g. "STS-APPLY-01"
   Level level = Level::must;
@@ -108,17 +138,37 @@ struct Scenario {
   std::vector<Step> steps;
   // Acceptable outcomes per message name; a message not listed here is not scored (primes).
   std::map<std::string, std::vector<Outcome>> expect;
-  std::vector<std::string> needs;  // capabilities: "time", "tls-rpt", "flush", "clear-cache"
+  // Capabilities: "flush", "clear-cache", "time", "tls-rpt", "mta-sts"; sorted. Declared ones
+  // plus those the steps imply (flush -> flush, clear_cache -> clear-cache, advance -> time).
+  std::vector<std::string> needs;
   SourceLocation where;
 
-  // The scenario's own domain: a DNS-safe slug of the id under ".test", unique per id.
+  // The scenario's own domain: a DNS-safe slug of the id under ".test", unique per id:
+  // "rfc8461/5/enforce-starttls-stripped" -> "enforce-starttls-stripped.rfc8461-5.test". A label
+  // longer than 63 is cut and ends in a short hash of the id.
   std::string domain() const;
 };
 
-// Parses one scenario file; worlds_dir holds the named base worlds. Throws ScenarioError.
+std::string_view to_string(Step::Kind kind);  // "prime", "send", ..., "clear_cache"
+
+// Parses one scenario file; worlds_dir holds the named base worlds. Throws ScenarioError (a
+// CatalogError when the file has several mistakes: every one is listed).
 Scenario load_scenario(const std::string& path, const std::string& worlds_dir);
-// Every *.yaml under dir (recursively, sorted), base worlds excluded. Collects every error
-// rather than stopping at the first; throws a ScenarioError whose what() lists them all.
+
+// A catalog with whatever was wrong in it: the scenarios that loaded and every error found.
+struct Catalog {
+  std::vector<Scenario> scenarios;  // sorted by file path, which mirrors the id
+  std::vector<ScenarioError> errors;
+};
+// Every *.yaml under dir (recursively, sorted), base worlds (dir/worlds) excluded; every base
+// world is checked too. Checks across files: ids are unique, and a file's path below dir is its
+// id ("rfc8461/5/x" lives in dir/rfc8461/5/x.yaml). Never throws for a bad file.
+Catalog scan_catalog(const std::string& dir);
+// scan_catalog, throwing a CatalogError that lists every error if there is any.
 std::vector<Scenario> load_catalog(const std::string& dir);
+
+// "90s", "2m", "1h30m", "2d" -> seconds (units s, m, h, d; more than zero). Throws
+// std::invalid_argument saying what is wrong.
+std::chrono::seconds parse_duration(std::string_view text);
 
 }  // namespace stslab::harness
