@@ -22,29 +22,29 @@ namespace stslab::harness {
 
 // What the lab gives an adapter.
 struct LabContext {
-  std::string workdir;       // this adapter's own directory (configs, spools, logs)
-  std::string ca_bundle;     // the lab CA bundle (also bind-mounted over the system one)
-  std::string dns_address;   // the lab resolver, e.g. "127.0.0.53"
-  std::string mta_address;   // where the MTA may listen, e.g. "127.0.0.1" (never a lab host)
-  std::string sender_domain; // the envelope sender's domain, e.g. "sender.test"
-  std::string faketime_file; // the libfaketime timestamp file the lab rewrites ("" = none)
+  std::string workdir;        // this adapter's own directory (configs, spools, logs)
+  std::string ca_bundle;      // the lab CA bundle (also bind-mounted over the system one)
+  std::string dns_address;    // the lab resolver, e.g. "127.0.0.53"
+  std::string mta_address;    // where the MTA may listen, e.g. "127.0.0.1" (never a lab host)
+  std::string sender_domain;  // the envelope sender's domain, e.g. "sender.test"
+  std::string faketime_file;  // the libfaketime timestamp file the lab rewrites ("" = none)
   core::Journal* journal = nullptr;
   const core::LabClock* clock = nullptr;
 };
 
 struct Capabilities {
-  bool flush = false;        // can ask for an immediate retry
-  bool clear_cache = false;  // can forget cached MTA-STS policies
-  bool time_control = false; // the sender's clock follows the lab clock (libfaketime)
-  bool tls_rpt = false;      // sends TLS-RPT reports
-  bool mta_sts = true;       // implements MTA-STS at all (controls say false)
+  bool flush = false;         // can ask for an immediate retry
+  bool clear_cache = false;   // can forget cached MTA-STS policies
+  bool time_control = false;  // the sender's clock follows the lab clock (libfaketime)
+  bool tls_rpt = false;       // sends TLS-RPT reports
+  bool mta_sts = true;        // implements MTA-STS at all (controls say false)
 };
 
 struct OutgoingMessage {
-  std::string from;       // envelope sender
-  std::string to;         // envelope recipient; unique per message in a run
-  std::string path;       // the RFC 5322 message in a file
-  std::string message_id; // its Message-ID, without <>
+  std::string from;        // envelope sender
+  std::string to;          // envelope recipient; unique per message in a run
+  std::string path;        // the RFC 5322 message in a file
+  std::string message_id;  // its Message-ID, without <>
 };
 
 // One recipient as the MTA's queue sees it.

@@ -1,0 +1,259 @@
+// `stslab run`: open the lab, start the target inside it, run the scenarios side by side,
+// write the reports, tear everything down (also on Ctrl-C).
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "commands.hpp"
+#include "expectations.hpp"
+#include "stslab/core/clock.hpp"
+#include "stslab/core/journal.hpp"
+#include "stslab/core/pki.hpp"
+#include "stslab/harness/adapter.hpp"
+#include "stslab/harness/lab_namespace.hpp"
+#include "stslab/harness/lab_services.hpp"
+#include "stslab/harness/result.hpp"
+#include "stslab/harness/suite.hpp"
+
+namespace stslab::cli {
+namespace fs = std::filesystem;
+using namespace harness;
+
+namespace {
+
+// What the signal thread needs to tear down on Ctrl-C.
+std::atomic<LabNamespace*> g_lab{nullptr};
+std::string g_workdir_to_remove;  // set before the signal thread starts; "" = keep
+
+void write_text(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+// Blocks the termination signals in every thread (children get a clean mask from
+// core::spawn) and waits for them on a thread of its own. On a signal: kill the lab's PID
+// namespace (every MTA process with it), drop the work directory unless kept, and exit. The
+// network and mount namespaces vanish with this process.
+void start_signal_thread() {
+  std::thread([] {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    int sig = 0;
+    sigwait(&set, &sig);
+    std::cerr << "\nstslab: interrupted (" << strsignal(sig) << "); tearing the lab down\n";
+    if (auto* lab = g_lab.load()) lab->kill_all();
+    if (!g_workdir_to_remove.empty()) {
+      std::error_code ignored;
+      fs::remove_all(g_workdir_to_remove, ignored);
+    }
+    _exit(128 + sig);
+  }).detach();
+}
+
+void block_termination_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+class Progress {
+ public:
+  explicit Progress(bool enabled) : tty_(enabled && isatty(STDERR_FILENO)) {}
+  void operator()(const ScenarioResult& r, std::size_t done, std::size_t total) {
+    const std::string verdict(to_string(r.verdict));
+    const std::string line = "[" + std::to_string(done) + "/" + std::to_string(total) + "] " +
+                             verdict + " " + r.scenario;
+    if (tty_) {
+      std::cerr << "\r\033[K" << line << std::flush;
+    } else {
+      std::cerr << line << " (" << r.duration.count() << " ms)\n";
+    }
+  }
+  void finish() {
+    if (tty_) std::cerr << "\r\033[K";
+  }
+
+ private:
+  bool tty_;
+};
+
+}  // namespace
+
+int run_command(const RunArgs& args) {
+  // 1. Everything that can be wrong with the request is found before the lab opens.
+  std::vector<Scenario> scenarios;
+  try {
+    for (auto& s : load_catalog(args.scenarios_dir)) {
+      if (selected(s.id, args.scenario_globs)) scenarios.push_back(std::move(s));
+    }
+  } catch (const ScenarioError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitUsage;
+  }
+  if (scenarios.empty()) {
+    std::cerr << "stslab: no scenario matches the selection\n";
+    return kExitUsage;
+  }
+  std::unique_ptr<MtaAdapter> mta;
+  try {
+    mta = make_adapter(args.mta);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "stslab: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  std::vector<Expectation> expectations;
+  if (args.check_expectations) {
+    expectations = load_expectations(args.scenarios_dir + "/expectations/" + args.mta + ".yaml");
+  }
+  if (!can_create_lab()) {
+    std::cerr << "stslab: cannot start the lab: it needs root to create its network, mount and "
+                 "PID namespaces (run as root, e.g. with sudo)\n";
+    return kExitLab;
+  }
+
+  // 2. The work directory and the lab's files (resolver, hosts, CA bundle).
+  fs::path workdir = args.workdir;
+  if (workdir.empty()) {
+    std::string tmpl = (fs::temp_directory_path() / "stslab-run-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a work directory");
+    workdir = tmpl;
+  }
+  fs::create_directories(workdir / "lab");
+  fs::create_directories(workdir / "messages");
+  fs::create_directories(workdir / "mta");
+  core::LabClock clock;
+  core::LabPki pki(clock);
+  const LabFiles files{(workdir / "lab/resolv.conf").string(), (workdir / "lab/hosts").string(),
+                       (workdir / "lab/ca.pem").string()};
+  write_text(files.resolv_conf,
+             std::string("nameserver ") + kLabDnsAddress + "\noptions timeout:2 attempts:2\n");
+  write_text(files.hosts, "127.0.0.1 localhost\n");
+  pki.write_ca_bundle(files.ca_bundle);
+
+  // 3. Into the lab. Still single-threaded here, as entering requires.
+  block_termination_signals();
+  const auto started = std::chrono::steady_clock::now();
+  std::optional<LabNamespace> lab_ns;
+  try {
+    lab_ns.emplace(LabNamespace::enter(files));
+  } catch (const LabStartError& e) {
+    std::cerr << "stslab: " << e.what() << "\n";
+    return kExitLab;
+  }
+  g_lab = &*lab_ns;
+  g_workdir_to_remove = args.keep ? "" : workdir.string();
+  start_signal_thread();
+  // Children must trust the lab CA, whatever this machine sets globally (mta-lab-recipe §0.3).
+  setenv("SSL_CERT_FILE", files.ca_bundle.c_str(), 1);
+  setenv("SSL_CERT_DIR", (workdir / "lab").c_str(), 1);
+  unsetenv("https_proxy");
+  unsetenv("HTTPS_PROXY");
+  unsetenv("http_proxy");
+  unsetenv("HTTP_PROXY");
+
+  core::Journal journal(clock);
+  LabServices lab(clock, journal, pki);
+  RunResult run;
+  run.target.adapter = args.mta;
+  run.started_at = core::format_rfc3339(clock.now());
+  int rc = kExitOk;
+  try {
+    lab.start();
+    lab.set_faketime_file((workdir / "lab/faketime.rc").string());
+    const LabContext context{.workdir = (workdir / "mta").string(),
+                             .ca_bundle = files.ca_bundle,
+                             .dns_address = kLabDnsAddress,
+                             .mta_address = kMtaAddress,
+                             .sender_domain = "sender.test",
+                             .faketime_file = lab.faketime_file(),
+                             .journal = &journal,
+                             .clock = &clock};
+    try {
+      mta->start(context);
+    } catch (const std::exception& e) {
+      std::cerr << "stslab: the target '" << args.mta << "' could not start: " << e.what() << "\n";
+      lab.stop();
+      std::cerr << "stslab: work directory kept: " << workdir.string() << "\n";
+      return kExitLab;
+    }
+    run.target.versions = mta->versions();
+
+    Progress progress(args.progress);
+    SuiteOptions options;
+    options.jobs = args.jobs;
+    options.runner.timeout_scale = args.timeout_scale;
+    options.runner.message_dir = (workdir / "messages").string();
+    options.progress = [&](const ScenarioResult& r, std::size_t d, std::size_t t) {
+      progress(r, d, t);
+    };
+    run.results = run_scenarios(lab, *mta, scenarios, options);
+    progress.finish();
+    mta->stop();
+  } catch (const std::exception& e) {
+    std::cerr << "stslab: the lab failed: " << e.what() << "\n";
+    rc = kExitLab;
+  }
+  lab.stop();
+  run.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  {
+    std::ofstream out(workdir / "journal.jsonl");
+    journal.write_jsonl(out);
+  }
+  lab_ns->kill_all();
+  g_lab = nullptr;
+
+  // 4. Reports and the summary.
+  if (!args.report_dir.empty()) write_reports({run}, args.report_dir);
+  std::map<Verdict, int> counts;
+  for (const auto& r : run.results)
+    ++counts[r.verdict];
+  std::cout << "stslab: " << args.mta << ": " << run.results.size() << " scenarios in "
+            << run.duration.count() << " ms:";
+  for (const auto& [verdict, n] : counts)
+    std::cout << " " << to_string(verdict) << " " << n;
+  std::cout << "\n";
+  bool any_bad = false;
+  bool expectations_met = true;
+  for (const auto& r : run.results) {
+    const bool bad = r.verdict == Verdict::fail || r.verdict == Verdict::error;
+    any_bad = any_bad || bad;
+    if (r.verdict != Verdict::pass) {
+      std::cout << "  " << to_string(r.verdict) << " " << r.scenario << ": " << r.reason << "\n";
+    }
+    if (args.check_expectations) {
+      const auto want = expectation_for(expectations, r.scenario);
+      if (want.verdict != r.verdict) {
+        expectations_met = false;
+        std::cout << "  UNEXPECTED " << r.scenario << ": expected " << to_string(want.verdict)
+                  << (want.reason.empty() ? "" : " (" + want.reason + ")") << ", got "
+                  << to_string(r.verdict) << "\n";
+      }
+    }
+  }
+  if (rc == kExitOk) rc = any_bad ? kExitFail : kExitOk;
+  if (args.check_expectations && rc != kExitLab) rc = expectations_met ? kExitOk : kExitFail;
+  if (args.keep || rc != kExitOk) {
+    std::cout << "stslab: work directory kept: " << workdir.string() << "\n";
+  } else {
+    std::error_code ignored;
+    fs::remove_all(workdir, ignored);
+  }
+  if (!args.report_dir.empty()) std::cout << "stslab: reports in " << args.report_dir << "\n";
+  return rc;
+}
+
+}  // namespace stslab::cli

@@ -1,0 +1,252 @@
+#include "stslab/harness/scenario_runner.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+
+#include "stslab/harness/classifier.hpp"
+#include "stslab/harness/evidence.hpp"
+#include "stslab/harness/world_applier.hpp"
+
+namespace stslab::harness {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Raised inside a run when the target lacks what a step needs.
+struct Unsupported {
+  std::string reason;
+};
+
+int severity(Verdict v) {
+  switch (v) {
+    case Verdict::pass:
+      return 0;
+    case Verdict::info:
+      return 1;
+    case Verdict::unsupported:
+      return 2;
+    case Verdict::warn:
+      return 3;
+    case Verdict::inconclusive:
+      return 4;
+    case Verdict::error:
+      return 5;
+    case Verdict::fail:
+      return 6;
+  }
+  return 0;
+}
+
+std::string write_message(const std::string& dir, const std::string& from, const std::string& to,
+                          const std::string& subject, std::string& message_id) {
+  static std::mt19937_64 rng{std::random_device{}()};
+  static std::mutex rng_mutex;
+  {
+    std::lock_guard lock(rng_mutex);
+    message_id = std::to_string(rng()) + "@stslab.test";
+  }
+  const std::string path = dir + "/" + to + ".eml";
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << "From: <" << from << ">\r\n"
+      << "To: <" << to << ">\r\n"
+      << "Subject: " << subject << "\r\n"
+      << "Message-ID: <" << message_id << ">\r\n"
+      << "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
+      << "This message was sent by stslab, an MTA-STS conformance lab.\r\n";
+  if (!out) throw std::runtime_error("cannot write message file " + path);
+  return path;
+}
+
+}  // namespace
+
+ScenarioRunner::ScenarioRunner(LabServices& lab, MtaAdapter& mta, const Scenario& scenario,
+                               int slot, RunnerOptions options)
+    : lab_(lab),
+      mta_(mta),
+      scenario_(scenario),
+      slot_(slot),
+      options_(std::move(options)),
+      domain_(scenario.domain()) {}
+
+Clock::time_point ScenarioRunner::deadline() const {
+  return Clock::now() + std::chrono::duration_cast<Clock::duration>(options_.settle_timeout *
+                                                                    options_.timeout_scale);
+}
+
+void ScenarioRunner::note(const std::string& summary) {
+  lab_.journal().append(core::Source::harness, "harness.step", domain_, "",
+                        {{"scenario", scenario_.id}, {"summary", summary}});
+}
+
+void ScenarioRunner::wait_settled(const SentMessage& m, std::uint64_t after_seq,
+                                  const std::string& why) {
+  const auto start = Clock::now();
+  const auto got = lab_.journal().wait_for(
+      [&](const core::Event& e) { return settles(e, m.recipient); }, deadline(), after_seq);
+  waited_ += Clock::now() - start;
+  if (!got) {
+    problems_.push_back("timed out after " +
+                        std::to_string(static_cast<long long>(options_.settle_timeout.count() *
+                                                              options_.timeout_scale / 1000)) +
+                        " s waiting for " + m.recipient + " to settle (" + why + ")");
+  }
+}
+
+void ScenarioRunner::step_send(const std::string& name, bool prime) {
+  SentMessage m;
+  m.name = name;
+  m.recipient = name + "@" + domain_;
+  std::string message_id;
+  const auto path = write_message(options_.message_dir, options_.sender, m.recipient,
+                                  "stslab " + scenario_.id + " " + name, message_id);
+  note(std::string(prime ? "prime: " : "send: ") + m.recipient);
+  m.submitted_after = lab_.journal().last_seq();
+  const auto start = Clock::now();
+  mta_.submit({.from = options_.sender, .to = m.recipient, .path = path, .message_id = message_id});
+  waited_ += Clock::now() - start;
+  sent_.push_back(m);
+  wait_settled(m, m.submitted_after, prime ? "prime" : "send");
+  if (prime) {
+    // Harness design note 1: the warm-up is scored nowhere, but whether the sender fetched the
+    // policy is evidence for everything after it.
+    const auto fetched = lab_.journal().query(
+        {.domain = "mta-sts." + domain_, .kind = "https.request", .after_seq = m.submitted_after});
+    const bool ok = std::any_of(fetched.begin(), fetched.end(), [](const core::Event& e) {
+      return e.data.value("status", 0) == 200;
+    });
+    note(ok ? "prime: the sender fetched the policy (200)"
+            : "prime: the sender did not fetch the policy");
+  }
+}
+
+void ScenarioRunner::step_flush() {
+  if (!mta_.capabilities().flush) throw Unsupported{"the target cannot be asked to retry"};
+  note("flush: ask the sender to retry now");
+  const auto events = lab_.journal().query({.domain = domain_});
+  const auto after = lab_.journal().last_seq();
+  const auto start = Clock::now();
+  mta_.flush();
+  waited_ += Clock::now() - start;
+  for (const auto& m : sent_) {
+    const auto c = classify(events, m.recipient, m.submitted_after);
+    const bool delivered = c.outcome && *c.outcome != Outcome::withheld;
+    if (!delivered) wait_settled(m, after, "flush");
+  }
+}
+
+ScenarioResult ScenarioRunner::run() {
+  const auto started = Clock::now();
+  ScenarioResult result;
+  result.scenario = scenario_.id;
+  result.title = scenario_.title;
+  result.requirements = scenario_.requirements;
+  result.level = scenario_.level;
+  result.topics = scenario_.topics;
+
+  const auto caps = mta_.capabilities();
+  for (const auto& need : scenario_.needs) {
+    const bool has = (need == "flush" && caps.flush) ||
+                     (need == "clear-cache" && caps.clear_cache) ||
+                     (need == "time" && caps.time_control) || (need == "tls-rpt" && caps.tls_rpt) ||
+                     (need == "mta-sts" && caps.mta_sts);
+    if (!has) {
+      result.verdict = Verdict::unsupported;
+      result.reason = "the target lacks the capability '" + need + "' this case needs";
+      return result;
+    }
+  }
+
+  const auto first_seq = lab_.journal().last_seq();
+  WorldApplier world(lab_, domain_, slot_);
+  std::optional<std::string> unsupported;
+  try {
+    world.apply(scenario_.world);
+    note("world '" + scenario_.base_world + "' applied for " + domain_);
+    for (const auto& step : scenario_.steps) {
+      switch (step.kind) {
+        case Step::Kind::prime:
+          step_send("prime" + std::to_string(++primes_), true);
+          break;
+        case Step::Kind::send:
+          step_send(step.message, false);
+          break;
+        case Step::Kind::flush:
+          step_flush();
+          break;
+        case Step::Kind::change:
+          world.apply(step.change);
+          note("change: " + step.summary);
+          break;
+        case Step::Kind::advance:
+          // The suite runs scenarios that move time one at a time, after the others, so the
+          // shared clock moves under nobody else's feet.
+          if (!caps.time_control) {
+            throw Unsupported{"the target's clock cannot be moved (no time control)"};
+          }
+          note("advance the lab clock by " + std::to_string(step.by.count()) + " s");
+          lab_.advance(step.by);
+          break;
+        case Step::Kind::clear_cache:
+          if (!caps.clear_cache) throw Unsupported{"the target cannot clear its policy cache"};
+          note("clear the sender's policy cache");
+          mta_.clear_policy_cache();
+          break;
+      }
+    }
+  } catch (const Unsupported& u) {
+    unsupported = u.reason;
+  } catch (const std::exception& e) {
+    result.verdict = Verdict::error;
+    result.reason = std::string("the lab failed: ") + e.what();
+  }
+
+  const auto events = lab_.journal().query({.domain = domain_, .after_seq = first_seq});
+  if (!unsupported && result.verdict != Verdict::error) {
+    for (const auto& [name, expected] : scenario_.expect) {
+      MessageResult mr;
+      mr.name = name;
+      mr.expected = expected;
+      auto it = std::find_if(sent_.begin(), sent_.end(),
+                             [&](const SentMessage& s) { return s.name == name; });
+      if (it == sent_.end()) {
+        mr.verdict = Verdict::error;
+        mr.reason = "message was never sent";
+      } else {
+        mr.recipient = it->recipient;
+        const auto c = classify(events, it->recipient, it->submitted_after);
+        mr.outcome = c.outcome;
+        mr.verdict = judge(c.outcome, expected, scenario_.level);
+        mr.reason = c.reason;
+        if (!c.outcome && !problems_.empty()) mr.reason += "; " + problems_.back();
+      }
+      result.messages.push_back(mr);
+    }
+    // The scenario stands or falls with its worst message.
+    const MessageResult* decisive = nullptr;
+    for (const auto& mr : result.messages) {
+      if (!decisive || severity(mr.verdict) > severity(decisive->verdict)) decisive = &mr;
+    }
+    if (decisive) {
+      result.expected = decisive->expected;
+      result.outcome = decisive->outcome;
+      result.verdict = decisive->verdict;
+      result.reason = decisive->name + ": " + decisive->reason;
+    }
+  } else if (unsupported) {
+    result.verdict = Verdict::unsupported;
+    result.reason = *unsupported;
+  }
+
+  result.reported = std::any_of(events.begin(), events.end(),
+                                [](const core::Event& e) { return e.kind == "tlsrpt.report"; });
+  result.evidence = summarize_evidence(events);
+  if (!problems_.empty()) result.evidence["problems"] = problems_;
+  result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  result.harness_overhead =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started - waited_);
+  world.clear();
+  return result;
+}
+
+}  // namespace stslab::harness

@@ -1,0 +1,160 @@
+#include "stslab/harness/world_applier.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "stslab/mitm/attack.hpp"
+
+namespace stslab::harness {
+
+namespace asio = boost::asio;
+
+AddressPlan::AddressPlan(int slot) : a_(10 + slot / 250), b_(slot % 250) {
+  if (slot < 0 || a_ > 254) throw std::out_of_range("lab address plan: too many scenarios");
+}
+
+asio::ip::address AddressPlan::host(int x) const {
+  return asio::ip::make_address_v4(asio::ip::address_v4::bytes_type{
+      127, static_cast<unsigned char>(a_), static_cast<unsigned char>(b_),
+      static_cast<unsigned char>(x)});
+}
+
+namespace {
+
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+  for (std::size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
+    text.replace(pos, from.size(), to);
+  }
+}
+
+// A TXT record's text as zone-file character-strings: split every 255 octets, quotes and
+// backslashes escaped.
+std::string txt_rdata(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i == 0 || i < text.size(); i += 255) {
+    out += out.empty() ? "\"" : " \"";
+    for (char c : text.substr(i, 255)) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string expand(std::string text, const std::string& domain, const std::string& policy_id) {
+  replace_all(text, "{domain}", domain);
+  replace_all(text, "{policy_id}", policy_id);
+  return text;
+}
+
+std::string render_policy(const PolicySpec& policy, const std::string& domain) {
+  if (policy.raw) return expand(*policy.raw, domain, "");
+  const std::string& eol = policy.line_ending;
+  std::string body = "version: " + policy.version + eol + "mode: " + policy.mode + eol;
+  for (const auto& mx : policy.mx)
+    body += "mx: " + expand(mx, domain, "") + eol;
+  body += "max_age: " + policy.max_age + eol;
+  for (const auto& line : policy.extra_lines)
+    body += expand(line, domain, "") + eol;
+  return body;
+}
+
+std::vector<std::string> zone_records(const WorldSpec& world, const std::string& domain,
+                                      const AddressPlan& plan,
+                                      const std::function<int(const std::string&)>& mx_slot) {
+  std::vector<std::string> records;
+  const std::string apex = domain + ".";
+  for (const auto& mx : world.mx) {
+    const std::string host = mx.label + "." + apex;
+    if (mx.in_dns) records.push_back(apex + " MX " + std::to_string(mx.preference) + " " + host);
+    records.push_back(host + " A " + plan.mx_proxy(mx_slot(mx.label)).to_string());
+  }
+  const auto policy_address = world.policy_host.up ? plan.policy_host() : plan.nobody();
+  records.push_back("mta-sts." + apex + " A " + policy_address.to_string());
+  if (world.sts_record) {
+    records.push_back("_mta-sts." + apex + " TXT " +
+                      txt_rdata(expand(*world.sts_record, domain, world.policy_id)));
+  }
+  if (world.tlsrpt_record) {
+    records.push_back("_smtp._tls." + apex + " TXT " +
+                      txt_rdata(expand(*world.tlsrpt_record, domain, world.policy_id)));
+  }
+  for (const auto& line : world.dns)
+    records.push_back(expand(line, domain, world.policy_id));
+  return records;
+}
+
+WorldApplier::WorldApplier(LabServices& lab, std::string domain, int slot)
+    : lab_(lab), domain_(std::move(domain)), plan_(slot) {}
+
+int WorldApplier::mx_slot(const std::string& label) {
+  auto it = std::find(mx_labels_.begin(), mx_labels_.end(), label);
+  if (it != mx_labels_.end()) return static_cast<int>(it - mx_labels_.begin());
+  mx_labels_.push_back(label);
+  return static_cast<int>(mx_labels_.size() - 1);
+}
+
+void WorldApplier::apply(const WorldSpec& world) {
+  // MX hosts first, so DNS never names a host that is not there yet.
+  for (const auto& mx : world.mx) {
+    const int slot = mx_slot(mx.label);
+    const std::string name = mx_host(mx);
+    const smtp::CertSpec cert{.profile = core::parse_cert_profile(mx.cert)};
+    const auto existing = lab_.smtp().vhost_names();
+    if (std::find(existing.begin(), existing.end(), name) == existing.end()) {
+      smtp::Vhost vhost;
+      vhost.name = name;
+      vhost.listen = {{plan_.mx_real(slot), lab_.ports().smtp}};
+      vhost.caps.starttls = mx.starttls;
+      vhost.cert = cert;
+      lab_.smtp().add_vhost(std::move(vhost));
+    } else {
+      lab_.smtp().update_vhost(name, [&](smtp::Vhost& v) {
+        v.caps.starttls = mx.starttls;
+        v.cert = cert;
+      });
+    }
+    lab_.proxy(name, plan_.mx_proxy(slot), plan_.mx_real(slot))
+        .set_attack(mitm::AttackSpec{mx.attack, mx.attack_params});
+  }
+
+  // The policy host.
+  const std::string ph = policy_host();
+  if (world.policy_host.up) {
+    lab_.ensure_https_listener(plan_.policy_host());
+    https::VirtualHost vhost;
+    vhost.name = ph;
+    vhost.addresses = {plan_.policy_host()};
+    vhost.certificate.profile = core::parse_cert_profile(world.policy_host.cert);
+    if (world.policy) {
+      https::Response response;
+      response.status = world.policy_host.status;
+      response.body = render_policy(*world.policy, domain_);
+      if (!world.policy_host.content_type.empty()) {
+        response.headers.emplace_back("Content-Type", world.policy_host.content_type);
+      }
+      if (world.policy_host.location) response.location = *world.policy_host.location;
+      vhost.routes["/.well-known/mta-sts.txt"] = std::move(response);
+    }
+    lab_.https().set_vhost(std::move(vhost));
+  } else {
+    lab_.https().remove_vhost(ph);
+  }
+
+  // DNS last: by now every host the records name exists.
+  const auto records =
+      zone_records(world, domain_, plan_, [this](const std::string& l) { return mx_slot(l); });
+  lab_.zone().clear_below(domain_);
+  lab_.zone().add_domain(domain_);
+  lab_.zone().add(records);
+}
+
+void WorldApplier::clear() {
+  lab_.zone().clear_below(domain_);
+  lab_.https().remove_vhost(policy_host());
+}
+
+}  // namespace stslab::harness
