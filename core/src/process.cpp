@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 
 extern char** environ;
@@ -55,6 +56,9 @@ std::vector<std::string> child_environment(const ProcessSpec& spec) {
   return out;
 }
 
+std::mutex prefix_mutex;
+std::vector<std::string> spawn_prefix;
+
 pid_t spawn(const ProcessSpec& spec, posix_spawn_file_actions_t* actions) {
   if (spec.argv.empty()) throw std::runtime_error("spawn: empty command");
   posix_spawnattr_t attr;
@@ -70,8 +74,14 @@ pid_t spawn(const ProcessSpec& spec, posix_spawn_file_actions_t* actions) {
                            POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(actions, spec.cwd.c_str());
 
+  std::vector<std::string> argv;
+  {
+    std::lock_guard lock(prefix_mutex);
+    argv = spawn_prefix;
+  }
+  argv.insert(argv.end(), spec.argv.begin(), spec.argv.end());
   std::vector<char*> args;
-  for (const auto& a : spec.argv)
+  for (const auto& a : argv)
     args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   auto env_strings = child_environment(spec);
@@ -96,6 +106,11 @@ int open_pidfd(pid_t pid) {
 }
 
 }  // namespace
+
+void set_spawn_prefix(std::vector<std::string> prefix) {
+  std::lock_guard lock(prefix_mutex);
+  spawn_prefix = std::move(prefix);
+}
 
 ProcessResult run_process(const ProcessSpec& spec, const std::string& input,
                           std::chrono::milliseconds timeout) {

@@ -131,6 +131,9 @@ int run_command(const RunArgs& args) {
     if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a work directory");
     workdir = tmpl;
   }
+  // The MTA's own users (postfix, ...) must reach their configs and spools under it.
+  fs::permissions(workdir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                               fs::perms::others_read | fs::perms::others_exec);
   fs::create_directories(workdir / "lab");
   fs::create_directories(workdir / "messages");
   fs::create_directories(workdir / "mta");

@@ -9,11 +9,14 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+
+#include "stslab/core/process.hpp"
 
 namespace stslab::harness {
 namespace {
@@ -90,16 +93,20 @@ LabNamespace LabNamespace::enter(const LabFiles& files) {
   bind_over(files.hosts, "/etc/hosts");
   bind_over(files.ca_bundle, kSystemCaBundle);
 
-  if (unshare(CLONE_NEWPID) != 0) fail("unshare(PID namespace)");
+  // The reaper is born into a new PID namespace (clone with CLONE_NEWPID), so this process stays
+  // where it is: one that unshares its own PID namespace can no longer start threads. Every
+  // later child joins the reaper's namespace through nsenter (core::set_spawn_prefix).
   int alive[2];
   if (pipe2(alive, O_CLOEXEC) != 0) fail("pipe for the lab's init process");
-  const pid_t reaper = fork();
-  if (reaper < 0) fail("fork of the lab's init process");
+  const pid_t reaper = static_cast<pid_t>(
+      syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, nullptr, nullptr, nullptr, nullptr));
+  if (reaper < 0) fail("clone of the lab's init process (new PID namespace)");
   if (reaper == 0) {
     close(alive[1]);
     run_reaper(alive[0]);
   }
   close(alive[0]);  // the write end stays open, unused, for as long as stslab lives
+  core::set_spawn_prefix({"nsenter", "--target", std::to_string(reaper), "--pid", "--"});
   return LabNamespace(reaper);
 }
 
@@ -113,6 +120,7 @@ LabNamespace::~LabNamespace() {
 
 void LabNamespace::kill_all() {
   if (reaper_ <= 0) return;
+  core::set_spawn_prefix({});
   kill(reaper_, SIGKILL);
   waitpid(reaper_, nullptr, 0);
   reaper_ = -1;

@@ -28,6 +28,11 @@ struct ProcessResult {
   std::string err;
 };
 
+// Every program this process starts is run behind this prefix (e.g. {"nsenter", "--target",
+// "1234", "--pid", "--"}), so that the lab can put its children into its PID namespace: a
+// process that has threads cannot enter one itself. Empty (the default) = no prefix.
+void set_spawn_prefix(std::vector<std::string> prefix);
+
 // Runs to completion with `input` on stdin, capturing stdout and stderr; kills the process
 // group at the deadline. Throws std::runtime_error if the program cannot be started.
 ProcessResult run_process(const ProcessSpec& spec, const std::string& input = "",

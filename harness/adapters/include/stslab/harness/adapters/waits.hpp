@@ -1,0 +1,44 @@
+// Waiting for programs the adapter starts, without fixed sleeps: until a port accepts (retried on
+// every change in a watched directory, else after a short growing backoff), and until a
+// daemonized process exits (a pidfd).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stslab::harness::adapters {
+
+// True if a TCP connection to "host:port" (IPv4 literal) is accepted right now.
+bool tcp_accepts(const std::string& host_port);
+
+// Waits until tcp_accepts(host_port), `alive()` turns false, or the deadline passes. Retries when
+// a file in `watch_dirs` changes (a daemon logging its start-up) and otherwise after a backoff
+// from 2 ms doubling to 100 ms. Returns true if the port accepted.
+bool wait_for_tcp(const std::string& host_port, std::chrono::steady_clock::time_point deadline,
+                  const std::vector<std::string>& watch_dirs, const std::function<bool()>& alive);
+
+// The PID namespace a process is in, as readlink(/proc/<pid>/ns/pid) names it ("pid:[4026...]").
+std::string pid_namespace_of(pid_t pid);
+
+// The pid this process sees for the process that is `pid_there` inside PID namespace `pid_ns`
+// (a daemon in the lab writes that number to its pid file). nullopt if there is none.
+std::optional<pid_t> pid_in_namespace(const std::string& pid_ns, pid_t pid_there);
+
+// Waits until process `pid` (as this process sees it) has exited or the deadline passes. True if
+// it is gone.
+bool wait_for_exit(pid_t pid, std::chrono::steady_clock::time_point deadline);
+
+// Waits until every process of process group `pgid` (pids as this process sees them) has exited
+// or the deadline passes. True if none is left. A daemon's children (Postfix's smtpd, which
+// holds the listening socket) outlive its master by a few milliseconds.
+bool wait_for_group_exit(pid_t pgid, std::chrono::steady_clock::time_point deadline);
+
+// The last `lines` lines of a file ("" if it cannot be read).
+std::string tail_of_file(const std::string& path, std::size_t lines = 20);
+
+}  // namespace stslab::harness::adapters

@@ -1,0 +1,326 @@
+#include "stslab/harness/adapters/manifest.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <set>
+
+namespace stslab::harness::adapters {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Reads one manifest file; every error names the file, the line and the key.
+class Reader {
+ public:
+  explicit Reader(std::string path) : path_(std::move(path)) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& what) const {
+    const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
+    throw ManifestError(path_ + (line > 0 ? ":" + std::to_string(line) : "") + ": " + what);
+  }
+
+  void only_keys(const YAML::Node& node, const std::string& where,
+                 std::initializer_list<const char*> allowed) const {
+    if (!node.IsMap()) fail(node, where + ": expected a map");
+    for (const auto& kv : node) {
+      const auto key = kv.first.as<std::string>();
+      if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
+        std::string list;
+        for (const char* a : allowed)
+          list += (list.empty() ? "" : ", ") + std::string(a);
+        fail(kv.first, where + ": unknown key '" + key + "' (known: " + list + ")");
+      }
+    }
+  }
+
+  std::string scalar(const YAML::Node& node, const std::string& where) const {
+    if (!node.IsScalar()) fail(node, where + ": expected a string");
+    return node.as<std::string>();
+  }
+
+  std::string optional_scalar(const YAML::Node& map, const char* key,
+                              const std::string& where) const {
+    const auto node = map[key];
+    return node.IsDefined() ? scalar(node, where + "." + key) : std::string();
+  }
+
+  std::vector<std::string> strings(const YAML::Node& node, const std::string& where) const {
+    if (!node.IsDefined()) return {};
+    if (!node.IsSequence()) fail(node, where + ": expected a list");
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      out.push_back(scalar(node[i], where + "[" + std::to_string(i) + "]"));
+    }
+    return out;
+  }
+
+  Argv argv(const YAML::Node& node, const std::string& where) const {
+    auto out = strings(node, where);
+    if (node.IsDefined() && out.empty()) fail(node, where + ": empty command");
+    return out;
+  }
+
+  bool boolean(const YAML::Node& node, const std::string& where) const {
+    if (!node.IsDefined()) return false;
+    try {
+      return node.as<bool>();
+    } catch (const YAML::Exception&) {
+      fail(node, where + ": expected true or false");
+    }
+  }
+
+  Command command(const YAML::Node& node, const std::string& where) const {
+    only_keys(node, where, {"run", "stdin_file", "format", "when"});
+    Command c;
+    c.run = argv(node["run"], where + ".run");
+    if (c.run.empty()) fail(node, where + ": 'run' is required");
+    c.stdin_file = optional_scalar(node, "stdin_file", where);
+    c.format = optional_scalar(node, "format", where);
+    c.when = optional_scalar(node, "when", where);
+    return c;
+  }
+
+  Service service(const YAML::Node& node, const std::string& where) const {
+    only_keys(node, where,
+              {"name", "when", "run", "output", "start", "stop", "pid_file", "log", "ready",
+               "faketime", "early"});
+    Service s;
+    s.name = scalar(node["name"], where + ".name");
+    s.when = optional_scalar(node, "when", where);
+    s.run = argv(node["run"], where + ".run");
+    s.output = optional_scalar(node, "output", where);
+    s.start = argv(node["start"], where + ".start");
+    s.stop = argv(node["stop"], where + ".stop");
+    s.pid_file = optional_scalar(node, "pid_file", where);
+    s.log = optional_scalar(node, "log", where);
+    if (const auto ready = node["ready"]; ready.IsDefined()) {
+      only_keys(ready, where + ".ready", {"tcp"});
+      s.ready.tcp = optional_scalar(ready, "tcp", where + ".ready");
+    }
+    s.faketime = boolean(node["faketime"], where + ".faketime");
+    s.early = boolean(node["early"], where + ".early");
+    if (s.run.empty() == s.start.empty()) {
+      fail(node, where + ": give exactly one of 'run' (a supervised child) or 'start'");
+    }
+    if (!s.start.empty() && s.stop.empty()) fail(node, where + ": 'start' needs 'stop'");
+    if (!s.run.empty() && s.output.empty()) fail(node, where + ": 'run' needs 'output'");
+    if (s.early && s.run.empty()) fail(node, where + ": only a 'run' service can start early");
+    return s;
+  }
+
+  LogRule rule(const YAML::Node& node, const std::string& where) const {
+    only_keys(node, where, {"kind", "regex", "fields", "set"});
+    LogRule r;
+    r.kind = scalar(node["kind"], where + ".kind");
+    r.regex = scalar(node["regex"], where + ".regex");
+    r.fields = strings(node["fields"], where + ".fields");
+    std::regex compiled;
+    try {
+      compiled = std::regex(r.regex);
+    } catch (const std::regex_error& e) {
+      fail(node["regex"], where + ".regex: " + e.what());
+    }
+    if (compiled.mark_count() != r.fields.size()) {
+      fail(node["fields"], where + ".fields: the regex has " +
+                               std::to_string(compiled.mark_count()) + " groups but " +
+                               std::to_string(r.fields.size()) + " names are given");
+    }
+    if (const auto set = node["set"]; set.IsDefined()) {
+      if (!set.IsMap()) fail(set, where + ".set: expected a map");
+      for (const auto& kv : set) {
+        r.set[kv.first.as<std::string>()] = scalar(kv.second, where + ".set");
+      }
+    }
+    return r;
+  }
+
+  Capabilities capabilities(const YAML::Node& node, const std::string& where) const {
+    only_keys(node, where, {"flush", "clear_cache", "time_control", "tls_rpt", "mta_sts"});
+    Capabilities c;
+    c.flush = boolean(node["flush"], where + ".flush");
+    c.clear_cache = boolean(node["clear_cache"], where + ".clear_cache");
+    c.time_control = boolean(node["time_control"], where + ".time_control");
+    c.tls_rpt = boolean(node["tls_rpt"], where + ".tls_rpt");
+    c.mta_sts = boolean(node["mta_sts"], where + ".mta_sts");
+    return c;
+  }
+
+  Target target(const std::string& name, const YAML::Node& node, const std::string& where) const {
+    only_keys(node, where, {"title", "features", "capabilities", "variables"});
+    Target t;
+    t.name = name;
+    t.title = optional_scalar(node, "title", where);
+    t.features = strings(node["features"], where + ".features");
+    if (!node["capabilities"].IsDefined()) fail(node, where + ": 'capabilities' is required");
+    t.capabilities = capabilities(node["capabilities"], where + ".capabilities");
+    if (const auto vars = node["variables"]; vars.IsDefined()) {
+      if (!vars.IsMap()) fail(vars, where + ".variables: expected a map");
+      for (const auto& kv : vars) {
+        t.variables[kv.first.as<std::string>()] = scalar(kv.second, where + ".variables");
+      }
+    }
+    return t;
+  }
+
+  Manifest manifest() const {
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(path_);
+    } catch (const YAML::Exception& e) {
+      throw ManifestError(path_ + ": " + e.what());
+    }
+    only_keys(root, "manifest",
+              {"schema", "directories", "templates", "environment", "faketime", "prepare",
+               "services", "commands", "versions", "logs", "targets"});
+    if (scalar(root["schema"], "schema") != "stslab.adapter/1") {
+      fail(root["schema"], "schema: expected stslab.adapter/1");
+    }
+    Manifest m;
+    m.path = path_;
+    m.dir = fs::path(path_).parent_path().string();
+    if (const auto dirs = root["directories"]; dirs.IsDefined()) {
+      if (!dirs.IsSequence()) fail(dirs, "directories: expected a list");
+      for (std::size_t i = 0; i < dirs.size(); ++i) {
+        const auto where = "directories[" + std::to_string(i) + "]";
+        if (dirs[i].IsScalar()) {
+          m.directories.push_back({scalar(dirs[i], where), ""});
+          continue;
+        }
+        only_keys(dirs[i], where, {"path", "owner"});
+        m.directories.push_back(
+            {scalar(dirs[i]["path"], where + ".path"), optional_scalar(dirs[i], "owner", where)});
+      }
+    }
+    if (const auto templates = root["templates"]; templates.IsDefined()) {
+      for (std::size_t i = 0; i < templates.size(); ++i) {
+        const auto where = "templates[" + std::to_string(i) + "]";
+        only_keys(templates[i], where, {"source", "target", "when"});
+        m.templates.push_back({scalar(templates[i]["source"], where + ".source"),
+                               scalar(templates[i]["target"], where + ".target"),
+                               optional_scalar(templates[i], "when", where)});
+      }
+    }
+    if (const auto env = root["environment"]; env.IsDefined()) {
+      if (!env.IsMap()) fail(env, "environment: expected a map");
+      for (const auto& kv : env) {
+        const auto name = kv.first.as<std::string>();
+        if (kv.second.IsNull()) {
+          m.environment.emplace_back(name, std::nullopt);
+        } else {
+          m.environment.emplace_back(name, scalar(kv.second, "environment." + name));
+        }
+      }
+    }
+    if (const auto ft = root["faketime"]; ft.IsDefined()) {
+      only_keys(ft, "faketime", {"library"});
+      m.faketime_library = strings(ft["library"], "faketime.library");
+    }
+    if (const auto prepare = root["prepare"]; prepare.IsDefined()) {
+      for (std::size_t i = 0; i < prepare.size(); ++i) {
+        m.prepare.push_back(argv(prepare[i], "prepare[" + std::to_string(i) + "]"));
+      }
+    }
+    std::set<std::string> service_names;
+    if (const auto services = root["services"]; services.IsDefined()) {
+      for (std::size_t i = 0; i < services.size(); ++i) {
+        m.services.push_back(service(services[i], "services[" + std::to_string(i) + "]"));
+        if (!service_names.insert(m.services.back().name).second) {
+          fail(services[i], "services: the name '" + m.services.back().name + "' is used twice");
+        }
+      }
+    }
+    const auto commands = root["commands"];
+    only_keys(commands, "commands", {"submit", "flush", "queue", "clear_cache"});
+    for (const char* required : {"submit", "flush", "queue"}) {
+      if (!commands[required].IsDefined()) {
+        fail(commands, std::string("commands: '") + required + "' is required");
+      }
+    }
+    m.submit = command(commands["submit"], "commands.submit");
+    m.flush = command(commands["flush"], "commands.flush");
+    m.queue = command(commands["queue"], "commands.queue");
+    if (commands["clear_cache"].IsDefined()) {
+      m.clear_cache = command(commands["clear_cache"], "commands.clear_cache");
+    }
+    if (m.queue.format != "postqueue-json") {
+      fail(commands["queue"], "commands.queue.format: the known formats are: postqueue-json");
+    }
+    if (const auto versions = root["versions"]; versions.IsDefined()) {
+      if (!versions.IsMap()) fail(versions, "versions: expected a map");
+      for (const auto& kv : versions) {
+        const auto name = kv.first.as<std::string>();
+        m.versions[name] = command(kv.second, "versions." + name);
+      }
+    }
+    if (const auto logs = root["logs"]; logs.IsDefined()) {
+      for (std::size_t i = 0; i < logs.size(); ++i) {
+        const auto where = "logs[" + std::to_string(i) + "]";
+        only_keys(logs[i], where, {"file", "when", "rules"});
+        LogFile f;
+        f.file = scalar(logs[i]["file"], where + ".file");
+        f.when = optional_scalar(logs[i], "when", where);
+        const auto rules = logs[i]["rules"];
+        for (std::size_t j = 0; j < rules.size(); ++j) {
+          f.rules.push_back(rule(rules[j], where + ".rules[" + std::to_string(j) + "]"));
+        }
+        m.logs.push_back(std::move(f));
+      }
+    }
+    const auto targets = root["targets"];
+    if (!targets.IsMap() || targets.size() == 0) fail(targets, "targets: at least one is required");
+    for (const auto& kv : targets) {
+      const auto name = kv.first.as<std::string>();
+      m.targets[name] = target(name, kv.second, "targets." + name);
+    }
+    return m;
+  }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+bool Target::has(const std::string& feature) const {
+  return feature.empty() || std::find(features.begin(), features.end(), feature) != features.end();
+}
+
+Manifest load_manifest(const std::string& path) {
+  try {
+    return Reader(path).manifest();
+  } catch (const YAML::Exception& e) {
+    // A value of the wrong shape deep inside (a map where a string belongs, ...).
+    throw ManifestError(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+std::string data_root() {
+  if (const char* env = std::getenv("STSLAB_DATA_DIR"); env && *env) return env;
+#ifdef STSLAB_SOURCE_DIR
+  const fs::path source = fs::path(STSLAB_SOURCE_DIR) / "harness";
+  if (fs::is_directory(source / "adapters")) return source.string();
+#endif
+#ifdef STSLAB_INSTALL_DATA_DIR
+  return STSLAB_INSTALL_DATA_DIR;
+#else
+  return "/usr/local/share/stslab";
+#endif
+}
+
+std::vector<std::string> manifest_paths() {
+  std::vector<std::string> out;
+  const fs::path dir = fs::path(data_root()) / "adapters";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const auto manifest = entry.path() / "manifest.yaml";
+    if (fs::is_regular_file(manifest)) out.push_back(manifest.string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace stslab::harness::adapters

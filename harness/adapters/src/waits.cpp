@@ -1,0 +1,164 @@
+#include "stslab/harness/adapters/waits.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace stslab::harness::adapters {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int millis_until(Clock::time_point deadline, std::chrono::milliseconds cap) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return static_cast<int>(std::clamp(left, std::chrono::milliseconds(0), cap).count());
+}
+
+}  // namespace
+
+bool tcp_accepts(const std::string& host_port) {
+  const auto colon = host_port.rfind(':');
+  if (colon == std::string::npos) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(std::stoi(host_port.substr(colon + 1))));
+  if (inet_pton(AF_INET, host_port.substr(0, colon).c_str(), &addr.sin_addr) != 1) return false;
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  // Loopback: the kernel answers a connect at once (accepted or refused), no timeout needed.
+  const bool ok = connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
+bool wait_for_tcp(const std::string& host_port, Clock::time_point deadline,
+                  const std::vector<std::string>& watch_dirs, const std::function<bool()>& alive) {
+  const int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  for (const auto& dir : watch_dirs) {
+    if (ifd >= 0) inotify_add_watch(ifd, dir.c_str(), IN_MODIFY | IN_CREATE | IN_CLOSE_WRITE);
+  }
+  auto backoff = std::chrono::milliseconds(2);
+  bool ok = false;
+  for (;;) {
+    if (tcp_accepts(host_port)) {
+      ok = true;
+      break;
+    }
+    if ((alive && !alive()) || Clock::now() >= deadline) break;
+    pollfd pfd{ifd, POLLIN, 0};
+    if (poll(&pfd, ifd >= 0 ? 1 : 0, millis_until(deadline, backoff)) > 0) {
+      char buf[4096];
+      while (read(ifd, buf, sizeof buf) > 0) {
+      }
+    } else {
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(100));
+    }
+  }
+  if (ifd >= 0) close(ifd);
+  return ok;
+}
+
+std::string pid_namespace_of(pid_t pid) {
+  char buf[64];
+  const auto link = "/proc/" + std::to_string(pid) + "/ns/pid";
+  const ssize_t n = readlink(link.c_str(), buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+
+std::optional<pid_t> pid_in_namespace(const std::string& pid_ns, pid_t pid_there) {
+  if (pid_ns.empty()) return std::nullopt;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    const auto pid = static_cast<pid_t>(std::stol(name));
+    if (pid_namespace_of(pid) != pid_ns) continue;
+    // "NSpid:\t<pid here>\t...\t<pid in its own namespace>"
+    std::ifstream status(entry.path() / "status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind("NSpid:", 0) != 0) continue;
+      std::istringstream fields(line.substr(6));
+      pid_t last = 0, value = 0;
+      while (fields >> value)
+        last = value;
+      if (last == pid_there) return pid;
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
+bool wait_for_exit(pid_t pid, Clock::time_point deadline) {
+  const int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (fd < 0) return errno == ESRCH;
+  pollfd pfd{fd, POLLIN, 0};
+  int rc = 0;
+  do {
+    rc = poll(&pfd, 1, millis_until(deadline, std::chrono::hours(1)));
+  } while (rc < 0 && errno == EINTR);
+  close(fd);
+  return rc > 0;
+}
+
+namespace {
+
+// Processes whose process group is `pgid`: field 5 of /proc/<pid>/stat, after the ")" that
+// ends the command name.
+std::vector<pid_t> group_members(pid_t pgid) {
+  std::vector<pid_t> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    std::ifstream in(entry.path() / "stat");
+    std::string stat;
+    std::getline(in, stat);
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(stat.substr(close + 1));
+    std::string state;
+    pid_t ppid = 0, group = 0;
+    fields >> state >> ppid >> group;
+    if (group == pgid && state != "Z") out.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return out;
+}
+
+}  // namespace
+
+bool wait_for_group_exit(pid_t pgid, Clock::time_point deadline) {
+  for (;;) {
+    const auto members = group_members(pgid);
+    if (members.empty()) return true;
+    if (!wait_for_exit(members.front(), deadline)) return false;
+  }
+}
+
+std::string tail_of_file(const std::string& path, std::size_t lines) {
+  std::ifstream in(path);
+  std::deque<std::string> last;
+  std::string line;
+  while (std::getline(in, line)) {
+    last.push_back(line);
+    if (last.size() > lines) last.pop_front();
+  }
+  std::string out;
+  for (const auto& l : last)
+    out += l + "\n";
+  return out;
+}
+
+}  // namespace stslab::harness::adapters
