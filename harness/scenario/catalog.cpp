@@ -19,7 +19,8 @@ std::vector<std::string> catalog_files(const fs::path& dir, const fs::path& worl
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory() && it->path() == worlds) {
+    // Base worlds and the targets' known deviations live beside the cases but are not cases.
+    if (it->is_directory() && (it->path() == worlds || it->path() == dir / "expectations")) {
       it.disable_recursion_pending();
       continue;
     }
