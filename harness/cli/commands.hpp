@@ -18,7 +18,7 @@ struct RunArgs {
   std::string scenarios_dir;
   std::string report_dir;
   std::string workdir;  // "" = a fresh directory under /tmp
-  int jobs = 8;
+  int jobs = 32;
   bool keep = false;
   double timeout_scale = 1.0;
   // Compare verdicts with the target's known deviations (scenarios/expectations/<mta>.yaml):

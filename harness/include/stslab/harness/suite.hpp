@@ -1,5 +1,6 @@
 // Runs many scenarios against one lab and one MTA instance, side by side: each scenario has its
-// own domain and address block, so they cannot disturb each other.
+// own domain and address block, so they cannot disturb each other. Scenarios that move the lab
+// clock by more than a few minutes run alone, after the others (suite.cpp says why).
 #pragma once
 
 #include <functional>
