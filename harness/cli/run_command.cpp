@@ -29,6 +29,7 @@ namespace {
 
 // What the signal thread needs to tear down on Ctrl-C.
 std::atomic<LabNamespace*> g_lab{nullptr};
+std::atomic<bool> g_interrupted{false};
 std::string g_workdir_to_remove;  // set before the signal thread starts; "" = keep
 
 void write_text(const fs::path& path, const std::string& text) {
@@ -51,6 +52,7 @@ void start_signal_thread() {
     int sig = 0;
     sigwait(&set, &sig);
     std::cerr << "\nstslab: interrupted (" << strsignal(sig) << "); tearing the lab down\n";
+    g_interrupted = true;
     if (auto* lab = g_lab.load()) lab->kill_all();
     if (!g_workdir_to_remove.empty()) {
       std::error_code ignored;
@@ -89,6 +91,16 @@ class Progress {
  private:
   bool tty_;
 };
+
+// Once interrupted, the signal thread owns the exit: whatever the main thread was doing fails as
+// the lab dies under it, and must not exit first with a misleading status.
+int finish(int rc) {
+  if (g_interrupted) {
+    for (;;)
+      pause();  // termination signals are blocked here; the signal thread calls _exit
+  }
+  return rc;
+}
 
 }  // namespace
 
@@ -190,7 +202,7 @@ int run_command(const RunArgs& args) {
       std::cerr << "stslab: the target '" << args.mta << "' could not start: " << e.what() << "\n";
       lab.stop();
       std::cerr << "stslab: work directory kept: " << workdir.string() << "\n";
-      return kExitLab;
+      return finish(kExitLab);
     }
     run.target.versions = mta->versions();
 
@@ -200,7 +212,7 @@ int run_command(const RunArgs& args) {
     options.runner.timeout_scale = args.timeout_scale;
     options.runner.message_dir = (workdir / "messages").string();
     options.progress = [&](const ScenarioResult& r, std::size_t d, std::size_t t) {
-      progress(r, d, t);
+      if (!g_interrupted) progress(r, d, t);  // results after Ctrl-C only say the lab died
     };
     run.results = run_scenarios(lab, *mta, scenarios, options);
     progress.finish();
@@ -256,7 +268,7 @@ int run_command(const RunArgs& args) {
     fs::remove_all(workdir, ignored);
   }
   if (!args.report_dir.empty()) std::cout << "stslab: reports in " << args.report_dir << "\n";
-  return rc;
+  return finish(rc);
 }
 
 }  // namespace stslab::cli
