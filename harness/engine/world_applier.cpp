@@ -1,6 +1,7 @@
 #include "stslab/harness/world_applier.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 #include "stslab/mitm/attack.hpp"
@@ -40,6 +41,19 @@ std::string txt_rdata(const std::string& text) {
     out += '"';
   }
   return out;
+}
+
+// The path a redirect points to when it stays on `host` ("https://host/path" -> "/path"), or
+// nothing for other hosts, other schemes and the policy's own path.
+std::optional<std::string> same_host_path(const https::Response& response,
+                                          const std::string& host) {
+  if (response.status < 300 || response.status > 399) return std::nullopt;
+  const std::string prefix = "https://" + host + "/";
+  if (response.location.rfind(prefix, 0) != 0) return std::nullopt;
+  std::string path = response.location.substr(prefix.size() - 1);
+  if (const auto query = path.find_first_of("?#"); query != std::string::npos) path.resize(query);
+  if (path == "/.well-known/mta-sts.txt") return std::nullopt;
+  return path;
 }
 
 }  // namespace
@@ -127,7 +141,8 @@ void WorldApplier::apply(const WorldSpec& world) {
     lab_.ensure_https_listener(plan_.policy_host());
     https::VirtualHost vhost;
     vhost.name = ph;
-    vhost.addresses = {plan_.policy_host()};
+    // A vhost that owns its address shows its certificate to clients sending no SNI too.
+    if (!world.policy_host.sni_required) vhost.addresses = {plan_.policy_host()};
     vhost.certificate.profile = core::parse_cert_profile(world.policy_host.cert);
     if (world.policy) {
       https::Response response;
@@ -136,7 +151,17 @@ void WorldApplier::apply(const WorldSpec& world) {
       if (!world.policy_host.content_type.empty()) {
         response.headers.emplace_back("Content-Type", world.policy_host.content_type);
       }
-      if (world.policy_host.location) response.location = *world.policy_host.location;
+      if (world.policy_host.location) {
+        response.location = expand(*world.policy_host.location, domain_, world.policy_id);
+      }
+      // A redirect to another path of the policy host finds the policy there (200, text/plain),
+      // so a sender that follows redirects (STS-FETCH-04 forbids it) visibly gets a policy.
+      if (const auto path = same_host_path(response, ph)) {
+        https::Response target;
+        target.body = response.body;
+        target.headers.emplace_back("Content-Type", "text/plain");
+        vhost.routes[*path] = std::move(target);
+      }
       vhost.routes["/.well-known/mta-sts.txt"] = std::move(response);
     }
     lab_.https().set_vhost(std::move(vhost));

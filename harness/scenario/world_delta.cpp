@@ -87,7 +87,10 @@ void apply_policy(PolicySpec& policy, const YAML::Node& map, const std::string& 
 
 void apply_policy_host(PolicyHostSpec& host, const YAML::Node& map, const std::string& field,
                        Diagnostics& diag) {
-  if (!check_map(map, field, {"up", "cert", "status", "content_type", "location"}, diag)) return;
+  if (!check_map(map, field, {"up", "cert", "status", "content_type", "location", "sni_required"},
+                 diag)) {
+    return;
+  }
   for (const auto& entry : map) {
     const std::string key = entry.first.Scalar();
     const YAML::Node& value = entry.second;
@@ -100,6 +103,8 @@ void apply_policy_host(PolicyHostSpec& host, const YAML::Node& map, const std::s
       if (auto v = read_int(value, f, 100, 599, diag)) host.status = static_cast<unsigned>(*v);
     } else if (key == "content_type") {
       if (auto v = read_string(value, f, diag)) host.content_type = *v;
+    } else if (key == "sni_required") {
+      if (auto v = read_bool(value, f, diag)) host.sni_required = *v;
     } else if (key == "location") {
       if (value.IsNull()) {
         host.location.reset();

@@ -86,6 +86,8 @@ TEST_F(ScenarioErrors, UnknownKeys) {
   expect_error(plus({"mx: {mx1: {certificate: expired}}"}), 11, "mx.mx1.certificate",
                "unknown key (known: preference, in_dns, cert");
   expect_error(plus({"policy_host: {ip: 1}"}), 11, "policy_host.ip", "unknown key");
+  expect_error(plus({"policy_host: {sni_required: maybe}"}), 11, "policy_host.sni_required",
+               "expected true or false");
 }
 
 TEST_F(ScenarioErrors, KeyGivenTwice) {

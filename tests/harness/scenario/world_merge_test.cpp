@@ -28,6 +28,15 @@ TEST(WorldMerge, MapsMergeKeyByKey) {
   EXPECT_EQ(s.world.policy_host.cert, "valid");  // kept
 }
 
+TEST(WorldMerge, PolicyHostCanRequireSni) {
+  TempCatalog cat;
+  const auto plain = cat.load("a.yaml", scenario_with(""));
+  EXPECT_FALSE(plain.world.policy_host.sni_required);
+  const auto sni = cat.load("b.yaml", scenario_with("policy_host: {sni_required: true}\n"));
+  EXPECT_TRUE(sni.world.policy_host.sni_required);
+  EXPECT_EQ(sni.world.policy_host.status, 200u);  // the rest kept from the base
+}
+
 TEST(WorldMerge, ListsAndScalarsReplace) {
   TempCatalog cat;
   const auto s = cat.load("a.yaml", scenario_with("policy: {mx: [\"a.{domain}\", \"b.{domain}\"], "

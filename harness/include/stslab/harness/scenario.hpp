@@ -84,6 +84,9 @@ struct PolicyHostSpec {
   unsigned status = 200;
   std::string content_type = "text/plain";
   std::optional<std::string> location;  // redirect target for 3xx
+  // true: the right certificate only for a ClientHello naming the host (SNI); without SNI the
+  // server shows its fallback certificate for another name (STS-FETCH-11).
+  bool sni_required = false;
 };
 
 // One MX host of the domain. There is always a MITM proxy in front of it (attack "pass" by
