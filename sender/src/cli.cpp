@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "stslab/sender/defects.hpp"
+#include "stslab/sender/report.hpp"
 #include "stslab/sender/send.hpp"
 
 namespace stslab::sender {
@@ -56,6 +57,26 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       ->check(CLI::Range(1, 3600 * 1000));
   auto* list = app.add_subcommand("list-defects", "one JSON line per known defect");
 
+  ReportOptions ro;
+  std::vector<std::string> report_defects;
+  int report_timeout_ms = 10000;
+  auto* report = app.add_subcommand(
+      "report", "build and deliver due TLS-RPT reports (RFC 8460), one JSON line per delivery");
+  report->add_option("--state-dir", ro.state_dir, "the state dir send wrote")->required();
+  report->add_flag("--flush", ro.flush, "also report the current, unfinished UTC day");
+  report->add_option("--defect", report_defects, "commit a known non-compliance");
+  report->add_option("--dns", ro.dns, "DNS server HOST[:PORT] instead of /etc/resolv.conf");
+  report->add_option("--smtp-port", ro.smtp_port, "port of the report MX hosts")
+      ->check(CLI::Range(1, 65535));
+  report->add_option("--https-port", ro.https_port, "port for https: rua URIs without one")
+      ->check(CLI::Range(1, 65535));
+  report->add_option("--ca-file", ro.ca_file, "trusted roots (PEM)");
+  report->add_option("--submitter", ro.submitter,
+                     "reporting domain (default: the --from domain of send, else sender.test)");
+  report->add_option("--helo", ro.helo, "EHLO name for mailed reports");
+  report->add_option("--timeout-ms", report_timeout_ms, "deadline of each network step")
+      ->check(CLI::Range(1, 3600 * 1000));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -71,13 +92,20 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     list_defects(out);
     return 0;
   }
-  for (const auto& name : defects) {
+  for (const auto& name : report->parsed() ? report_defects : defects) {
     auto d = parse_defect(name);
     if (!d) {
       err << "stslab-sender: unknown defect '" << name << "'; known: " << known_defects() << '\n';
       return kExitUsage;
     }
-    o.defects.add(*d);
+    (report->parsed() ? ro.defects : o.defects).add(*d);
+  }
+  if (report->parsed()) {
+    ro.timeout = std::chrono::milliseconds(report_timeout_ms);
+    auto run = run_reports(ro, err);
+    for (const auto& line : run.lines)
+      out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    return run.exit_code;
   }
   o.timeout = std::chrono::milliseconds(timeout_ms);
   auto result = send_message(o, err);

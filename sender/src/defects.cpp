@@ -5,7 +5,8 @@
 namespace stslab::sender {
 
 std::span<const DefectInfo> defect_table() {
-  // Requirement IDs are those of /work/shared/requirements.md (Part 1, RFC 8461).
+  // Requirement IDs are those of /work/shared/requirements.md (Part 1 RFC 8461, Part 2
+  // RFC 8460).
   static const std::vector<DefectInfo> table = {
       {Defect::no_cert_verify,
        "no-cert-verify",
@@ -80,6 +81,34 @@ std::span<const DefectInfo> defect_table() {
        "policy-cert-no-verify",
        {"STS-FETCH-02"},
        "the policy host's certificate is not verified at all"},
+      {Defect::wrong_result_type,
+       "wrong-result-type",
+       {"RPT-30"},
+       "a missing or refused STARTTLS is recorded and reported as validation-failure"},
+      {Defect::no_report_in_testing,
+       "no-report-in-testing",
+       {"STS-RPT-03", "STS-RPT-01"},
+       "failures under a testing policy are not recorded, so no report shows them"},
+      {Defect::mx_host_as_string,
+       "mx-host-as-string",
+       {"RPT-26"},
+       "the report's mx-host is one string (the RFC example, erratum 6241), not an array"},
+      {Defect::policies_as_object,
+       "policies-as-object",
+       {"RPT-22"},
+       "a report with one policy has \"policies\" as that object, not an array"},
+      {Defect::missing_report_headers,
+       "missing-report-headers",
+       {"RPT-14", "RPT-15"},
+       "mailed reports lack the TLS-Report-Domain and TLS-Report-Submitter header fields"},
+      {Defect::gzip_labelled_json,
+       "gzip-labelled-json",
+       {"RPT-07", "RPT-17", "RPT-19"},
+       "the gzip report is labelled application/tlsrpt+json (POST and mail part)"},
+      {Defect::report_blocked_by_sts,
+       "report-blocked-by-sts",
+       {"RPT-10"},
+       "MTA-STS is applied to the report mail itself, so a stripped report MX withholds it"},
   };
   return table;
 }

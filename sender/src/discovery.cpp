@@ -85,6 +85,7 @@ ActivePolicy discover_policy(const std::string& domain, DiscoveryInputs& in) {
     out.source = "fetched";
     return out;
   }
+  out.fetch_local_address = fetched.local_address;
   out.fetch_failure = fetched.failure;
   out.fetch_detail = fetched.url + ": " + fetched.detail;
   out.note += "; fetch failed (" + fetched.failure + ": " + fetched.detail + ")";

@@ -63,7 +63,7 @@ std::optional<Target> redirect_target(const std::string& location, const Target&
 // One GET over a fresh TLS connection. On failure `out` stays empty and `fail` is set.
 std::optional<HttpAnswer> get_once(const Target& target, Resolver& resolver, Trust& trust,
                                    const FetchOptions& options, const DefectSet& defects,
-                                   FetchResult& fail) {
+                                   FetchResult& fail, std::string& local_address) {
   auto addresses = resolver.a(target.host);
   if (addresses.status != DnsStatus::ok) {
     fail = failed("sts-policy-fetch-error", "no address for " + target.host);
@@ -80,6 +80,7 @@ std::optional<HttpAnswer> get_once(const Target& target, Resolver& resolver, Tru
     fail = failed("sts-policy-fetch-error", "connect to " + target.host + ": " + ec.message());
     return std::nullopt;
   }
+  local_address = wire.local_address();
   // §7.1 (STS-FETCH-11): the SNI is the policy host.
   const std::string sni = defects.has(Defect::no_sni) ? std::string() : target.host;
   if (ec = wire.start_tls(trust.context(), sni); ec) {
@@ -154,9 +155,11 @@ FetchResult fetch_policy(const std::string& policy_domain, Resolver& resolver, T
   for (int redirects = 0;; ++redirects) {
     const std::string url = "https://" + target.host + target.path;
     FetchResult fail;
-    auto answer = get_once(target, resolver, trust, options, defects, fail);
+    std::string local;
+    auto answer = get_once(target, resolver, trust, options, defects, fail, local);
     if (!answer) {
       fail.url = url;
+      fail.local_address = local;
       return fail;
     }
     if (answer->status >= 300 && answer->status < 400) {
@@ -170,6 +173,7 @@ FetchResult fetch_policy(const std::string& policy_domain, Resolver& resolver, T
                                                     " redirect to '" + answer->location +
                                                     "' not followed");
       r.url = url;
+      r.local_address = local;
       return r;
     }
     // §3.3: only 200 OK yields a policy (STS-FETCH-03).
@@ -178,6 +182,7 @@ FetchResult fetch_policy(const std::string& policy_domain, Resolver& resolver, T
     if (!ok_status) {
       auto r = failed("sts-policy-fetch-error", "HTTP status " + std::to_string(answer->status));
       r.url = url;
+      r.local_address = local;
       return r;
     }
     // §3.2: the media type should be text/plain (STS-FETCH-06). An absent type is not it.
@@ -187,11 +192,13 @@ FetchResult fetch_policy(const std::string& policy_domain, Resolver& resolver, T
           failed("sts-policy-fetch-error",
                  "media type '" + answer->content_type.value_or("(none)") + "' is not text/plain");
       r.url = url;
+      r.local_address = local;
       return r;
     }
     auto parsed = parse_policy(answer->body, defects);
     FetchResult r;
     r.url = url;
+    r.local_address = local;
     if (!parsed.policy) {
       r.failure = "sts-policy-invalid";
       r.detail = parsed.error;

@@ -10,6 +10,7 @@
 
 #include "stslab/sender/delivery.hpp"
 #include "stslab/sender/discovery.hpp"
+#include "stslab/sender/dkim.hpp"
 #include "stslab/sender/mx_pattern.hpp"
 #include "stslab/sender/resolver.hpp"
 #include "stslab/sender/session_log.hpp"
@@ -24,12 +25,6 @@ std::string make_message_id() {
   std::ostringstream s;
   s << std::hex << std::time(nullptr) << '.' << ::getpid() << '.' << rd() << "@stslab-sender";
   return s.str();
-}
-
-std::string local_host_name() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
-  return name;
 }
 
 nlohmann::json policy_json(const ActivePolicy& p) {
@@ -58,6 +53,12 @@ SendResult usage_error(std::ostream& diag, const std::string& message) {
 }
 
 }  // namespace
+
+std::string local_host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
+  return name;
+}
 
 SendResult send_message(const SendOptions& o, std::ostream& diag) {
   const auto at = o.to.rfind('@');
@@ -96,7 +97,12 @@ SendResult send_message(const SendOptions& o, std::ostream& diag) {
 
   try {
     PolicyCache cache(o.state_dir);
-    SessionLog log(o.state_dir, id);
+    const auto from_at = o.from.rfind('@');
+    SessionLog log(
+        o.state_dir, id,
+        from_at == std::string::npos ? std::string() : normalize_host(o.from.substr(from_at + 1)),
+        o.defects);
+    ensure_dkim_key(o.state_dir, diag);  // so a lab can publish it before the first report
     DiscoveryInputs inputs{*resolver, *trust,
                            cache,     FetchOptions{.port = o.https_port, .step_timeout = o.timeout},
                            o.defects, diag};

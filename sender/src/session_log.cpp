@@ -25,9 +25,9 @@ bool sts_applies(const ActivePolicy& p) {
 
 }  // namespace
 
-std::string rpt_result_type(const std::string& failure) {
+std::string rpt_result_type(const std::string& failure, const DefectSet& defects) {
   if (failure == "starttls-not-offered" || failure == "starttls-refused") {
-    return "starttls-not-supported";
+    return defects.has(Defect::wrong_result_type) ? "validation-failure" : "starttls-not-supported";
   }
   if (failure == "certificate-expired" || failure == "certificate-host-mismatch" ||
       failure == "certificate-not-trusted") {
@@ -41,53 +41,68 @@ std::string rpt_result_type(const std::string& failure) {
   return {};
 }
 
-SessionLog::SessionLog(std::filesystem::path state_dir, std::string message_id)
-    : file_(std::move(state_dir) / "sessions.jsonl"), message_id_(std::move(message_id)) {}
+std::string session_result_type(const ActivePolicy& p, const Attempt& a, const DefectSet& defects) {
+  if (!sts_applies(p)) {
+    // No policy to fail: a TLS session is a success, anything else is not counted
+    // (STS-APPLY-05: under mode none no MTA-STS failure may be reported).
+    return a.tls != "none" && (a.result == "delivered" || a.starttls_decided) ? "success" : "";
+  }
+  if (a.result == "mx-not-in-policy") return rpt_result_type(a.result, defects);
+  if (a.result != "delivered" && !a.starttls_decided) return "";  // never got to TLS (§4.3.4)
+  for (const auto& f : a.tls_failures) {
+    if (auto type = rpt_result_type(f, defects); !type.empty()) return type;
+  }
+  return a.tls != "none" ? "success" : "";  // "": the plaintext retry after a failed handshake
+}
+
+SessionLog::SessionLog(std::filesystem::path state_dir, std::string message_id,
+                       std::string sender_domain, DefectSet defects)
+    : file_(std::move(state_dir) / "sessions.jsonl"),
+      message_id_(std::move(message_id)),
+      sender_domain_(std::move(sender_domain)),
+      defects_(defects) {}
 
 nlohmann::json SessionLog::common(const char* kind, const ActivePolicy& p) const {
   nlohmann::json j;
   j["time"] = utc_now();
   j["kind"] = kind;
   j["message-id"] = message_id_;
+  j["sender-domain"] = sender_domain_;
   j["policy-domain"] = p.domain;
-  const bool sts = p.policy.has_value();
-  j["policy-type"] = sts ? "sts" : "no-policy-found";
-  j["policy-mode"] = sts ? nlohmann::json(to_string(p.policy->mode)) : nlohmann::json(nullptr);
-  j["policy-id"] = sts ? nlohmann::json(p.id) : nlohmann::json(nullptr);
+  // RFC 8461 §5: a policy in mode none means "no active policy", so TLS-RPT sees none.
+  j["policy-type"] = sts_applies(p) ? "sts" : "no-policy-found";
+  const bool any = p.policy.has_value();
+  j["policy-mode"] = any ? nlohmann::json(to_string(p.policy->mode)) : nlohmann::json(nullptr);
+  j["policy-id"] = any ? nlohmann::json(p.id) : nlohmann::json(nullptr);
   j["policy-source"] = p.source;
-  j["policy-string"] = sts ? p.policy->lines() : std::vector<std::string>{};
-  j["mx-host"] = sts ? p.policy->mx : std::vector<std::string>{};
+  j["policy-string"] = any ? p.policy->lines() : std::vector<std::string>{};
+  j["mx-host"] = any ? p.policy->mx : std::vector<std::string>{};
   return j;
+}
+
+// no-report-in-testing: a failure under a testing policy leaves no trace at all.
+static bool hidden_by_defect(const ActivePolicy& p, const std::string& result, const DefectSet& d) {
+  return d.has(Defect::no_report_in_testing) && p.policy && p.policy->mode == PolicyMode::testing &&
+         !result.empty() && result != "success";
 }
 
 void SessionLog::policy_event(const ActivePolicy& p) {
   if (!p.fetched && !p.policy) return;  // nothing was discovered and nothing tried
   auto j = common("policy", p);
-  j["result-type"] = p.fetched && !p.fetch_failure.empty() ? p.fetch_failure : "success";
+  const std::string result =
+      p.fetched && !p.fetch_failure.empty() ? p.fetch_failure : std::string("success");
+  if (hidden_by_defect(p, result, defects_)) return;
+  j["result-type"] = result;
   j["failure-reason-code"] = p.fetch_detail;
+  j["sending-mta-ip"] = p.fetch_local_address;
   j["detail"] = p.note;
   append(j);
 }
 
 void SessionLog::session(const ActivePolicy& p, const Attempt& a) {
   auto j = common("session", p);
-  std::string result;
-  if (a.result == "delivered" || a.starttls_decided) {
-    // The first MTA-STS failure seen (enforced or not); without a policy to validate against,
-    // certificate problems do not count, only whether TLS could be had at all.
-    for (const auto& f : a.tls_failures) {
-      const auto type = rpt_result_type(f);
-      const bool counts =
-          sts_applies(p) || type == "starttls-not-supported" || f == "tls-handshake-failed";
-      if (!type.empty() && counts) {
-        result = type;
-        break;
-      }
-    }
-    if (result.empty() && a.tls != "none") result = "success";
-  } else if (a.result == "mx-not-in-policy") {
-    result = "validation-failure";
-  }
+  const std::string result = session_result_type(p, a, defects_);
+  if (hidden_by_defect(p, result, defects_)) return;
   j["result-type"] = result.empty() ? nlohmann::json(nullptr) : nlohmann::json(result);
   j["failure-reason-code"] = a.tls_failures.empty() ? a.detail : a.tls_failure_detail;
   j["sending-mta-ip"] = a.local_address;

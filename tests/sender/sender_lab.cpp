@@ -120,6 +120,34 @@ std::vector<std::string> SenderLab::send_argv(const std::string& binary) const {
           "--timeout-ms", "5000"};
 }
 
+void SenderLab::publish_tlsrpt(const std::string& record) {
+  if (!https_server->find_vhost("rpt.test")) {
+    zone.add_domain("rpt.test");
+    zone.add({"rpt.test. A 127.0.0.1", "rpt.test. MX 10 mx.rpt.test."});
+    https_server->set_vhost({.name = "rpt.test"});
+    https_server->set_post_sink("rpt.test", "/tlsrpt", https::PostSink{});
+    add_mx("mx.rpt.test", "127.0.0.2");
+  }
+  zone.replace("_smtp._tls.a.test", "TXT", {"_smtp._tls.a.test. TXT " + record});
+}
+
+ReportRun SenderLab::report(DefectSet defects, bool flush) {
+  ReportOptions o;
+  o.state_dir = (dir / "state").string();
+  o.flush = flush;
+  o.defects = defects;
+  o.dns = "127.0.0.1:" + std::to_string(dns_port);
+  o.smtp_port = smtp_port;
+  o.https_port = https_port;
+  o.ca_file = (dir / "ca.pem").string();
+  o.helo = "sender.lab.test";
+  o.timeout = timeout;
+  std::ostringstream err;
+  auto run = run_reports(o, err);
+  diag = err.str();
+  return run;
+}
+
 std::vector<nlohmann::json> SenderLab::session_lines() const {
   std::vector<nlohmann::json> out;
   std::ifstream in(dir / "state" / "sessions.jsonl");

@@ -15,6 +15,7 @@
 #include "stslab/dns/server.hpp"
 #include "stslab/dns/zone.hpp"
 #include "stslab/https/server.hpp"
+#include "stslab/sender/report.hpp"
 #include "stslab/sender/send.hpp"
 #include "stslab/smtp/server.hpp"
 #include "stslab/testing/io_thread.hpp"
@@ -45,6 +46,13 @@ class SenderLab : public ::testing::Test {
   SendResult send(DefectSet defects = {});
   // The arguments for running the real binary the same way.
   std::vector<std::string> send_argv(const std::string& binary) const;
+
+  // The report world (RFC 8460): rpt.test, with an https POST sink at https://rpt.test/tlsrpt
+  // and MX mx.rpt.test (127.0.0.2) for mailto:tlsrpt@rpt.test. `record` is published as
+  // _smtp._tls.a.test.
+  void publish_tlsrpt(const std::string& record);
+  // One `stslab-sender report` run through the library.
+  ReportRun report(DefectSet defects = {}, bool flush = true);
 
   std::vector<nlohmann::json> session_lines() const;
   std::size_t policy_requests() const;

@@ -1,6 +1,6 @@
 // The known non-compliances stslab-sender can be told to commit (--defect NAME). Each one breaks
-// one rule of RFC 8461 on purpose so that the harness can prove it notices. The table in
-// defects.cpp is the single place that names them; behaviour asks DefectSet::has(Defect::...).
+// one rule of RFC 8461 or RFC 8460 on purpose so that the harness can prove it notices. The table
+// in defects.cpp is the single place that names them; behaviour asks DefectSet::has(Defect::...).
 #pragma once
 
 #include <bitset>
@@ -32,8 +32,16 @@ enum class Defect {
   fail_closed_on_fetch_error,
   cn_fallback,
   policy_cert_no_verify,
+  // TLS-RPT (RFC 8460): what is recorded and how the daily report is built and delivered.
+  wrong_result_type,
+  no_report_in_testing,
+  mx_host_as_string,
+  policies_as_object,
+  missing_report_headers,
+  gzip_labelled_json,
+  report_blocked_by_sts,
 };
-inline constexpr std::size_t kDefectCount = 19;
+inline constexpr std::size_t kDefectCount = 26;
 
 struct DefectInfo {
   Defect defect;

@@ -27,6 +27,7 @@ struct ActivePolicy {
   bool fetched = false;
   std::string fetch_failure;
   std::string fetch_detail;
+  std::string fetch_local_address;  // our address on the fetch connection (sending-mta-ip)
 };
 
 struct DiscoveryInputs {

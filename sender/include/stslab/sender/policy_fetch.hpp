@@ -27,6 +27,7 @@ struct FetchResult {
   std::string failure;
   std::string detail;
   std::string url;
+  std::string local_address;  // ours on the last connection, "" if none was made
 };
 
 FetchResult fetch_policy(const std::string& policy_domain, Resolver& resolver, Trust& trust,

@@ -43,4 +43,7 @@ struct SendResult {
 // `diag`, with `line` null.
 SendResult send_message(const SendOptions& options, std::ostream& diag);
 
+// The EHLO name when none is given: the host name, else "localhost".
+std::string local_host_name();
+
 }  // namespace stslab::sender
