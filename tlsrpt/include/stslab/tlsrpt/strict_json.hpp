@@ -1,0 +1,20 @@
+// The strict JSON reader for reports: RFC 8460 §4 makes the report I-JSON (RFC 7493), so a
+// duplicate member name or a byte sequence that is not UTF-8 is an error, not a quirk to
+// smooth over the way ordinary JSON parsers do (last duplicate wins).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
+
+namespace stslab::tlsrpt {
+
+// Byte offset of the first ill-formed UTF-8 sequence (RFC 3629 §4: no overlongs, no
+// surrogates, nothing above U+10FFFF), or nullopt if the text is well-formed.
+std::optional<std::size_t> find_invalid_utf8(std::string_view text);
+
+// Parses one JSON text. Throws InputError invalid_utf8, duplicate_member (naming the JSON
+// pointer of the repeated member) or not_json (with the parser's line and column).
+nlohmann::json parse_strict_json(std::string_view text);
+
+}  // namespace stslab::tlsrpt
