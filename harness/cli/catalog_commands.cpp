@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "stslab/harness/adapters/registry.hpp"
 #include "stslab/harness/scenario.hpp"
 
 #ifndef STSLAB_SOURCE_DIR
@@ -28,6 +29,17 @@ bool selected(const std::string& id, const std::vector<std::string>& globs) {
     }
   }
   return false;
+}
+
+int add_adapter_files(const std::vector<std::string>& files) {
+  try {
+    for (const auto& file : files)
+      harness::adapters::add_adapter_manifest(file);
+  } catch (const std::exception& e) {
+    std::cerr << "stslab: --adapter: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  return kExitOk;
 }
 
 int list_command(const std::string& scenarios_dir, const std::vector<std::string>& globs) {

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   auto* list = app.add_subcommand("list", "List the scenarios (id, level, requirements, title)");
   list->add_option("--scenario", globs, "Only ids matching this glob (repeatable)");
   list->add_option("--scenarios-dir", scenarios_dir, "The scenario catalog")->capture_default_str();
+  std::vector<std::string> list_adapters;
+  list->add_option("--adapter", list_adapters,
+                   "Check that this adapter manifest loads (repeatable)");
 
   auto* lint = app.add_subcommand("lint", "Check every scenario file; print every error");
   lint->add_option("--scenarios-dir", scenarios_dir, "The scenario catalog")->capture_default_str();
@@ -42,6 +45,34 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--check-expectations", run.check_expectations,
                     "Exit 0 iff every verdict matches scenarios/expectations/<mta>.yaml");
   run_cmd->add_flag("!--no-progress", run.progress, "No live progress line");
+  run_cmd->add_option("--adapter", run.adapter_files,
+                      "Also load this adapter manifest (docs/adapters.md; repeatable)");
+  SelftestArgs selftest;
+  auto* selftest_cmd = app.add_subcommand(
+      "selftest",
+      "Prove the catalog: the reference sender passes, every deliberate defect is caught");
+  selftest_cmd->add_option("--reference", selftest.reference, "The clean target")
+      ->capture_default_str();
+  selftest_cmd->add_option("--defect", selftest.defects, "Only this defect (repeatable)");
+  selftest_cmd->add_option("--scenario", selftest.scenario_globs,
+                           "Only ids matching this glob (repeatable)");
+  selftest_cmd->add_option("--scenarios-dir", scenarios_dir, "The scenario catalog")
+      ->capture_default_str();
+  selftest_cmd->add_option("--report-dir", selftest.report_dir,
+                           "Write every run's report and selftest.md / selftest.json here");
+  selftest_cmd->add_option("--adapter", selftest.adapter_files,
+                           "An extra adapter manifest (repeatable)");
+  selftest_cmd->add_option("--parallel", selftest.parallel, "Runs (labs) at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  selftest_cmd->add_option("--jobs", selftest.jobs, "Scenarios in flight within each run")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  selftest_cmd->add_flag("!--no-progress", selftest.progress, "No line per finished run");
+#ifdef STSLAB_WITH_TLSRPT
+  TlsrptArgs tlsrpt;
+  auto* tlsrpt_cmd = add_tlsrpt_commands(app, tlsrpt);
+#endif
 
   try {
     app.parse(argc, argv);
@@ -50,8 +81,18 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitUsage;
   }
   try {
-    if (*list) return list_command(scenarios_dir, globs);
+    if (*list) {
+      if (const int rc = add_adapter_files(list_adapters); rc != kExitOk) return rc;
+      return list_command(scenarios_dir, globs);
+    }
     if (*lint) return lint_command(scenarios_dir);
+    if (*selftest_cmd) {
+      selftest.scenarios_dir = scenarios_dir;
+      return selftest_command(selftest);
+    }
+#ifdef STSLAB_WITH_TLSRPT
+    if (*tlsrpt_cmd) return tlsrpt_summarize_command(tlsrpt);
+#endif
     run.scenarios_dir = scenarios_dir;
     return run_command(run);
   } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include "stslab/harness/adapter.hpp"
 #include "stslab/harness/lab_namespace.hpp"
 #include "stslab/harness/lab_services.hpp"
+#include "stslab/harness/report_collector.hpp"
 #include "stslab/harness/result.hpp"
 #include "stslab/harness/suite.hpp"
 
@@ -119,10 +121,11 @@ int run_command(const RunArgs& args) {
     std::cerr << "stslab: no scenario matches the selection\n";
     return kExitUsage;
   }
+  if (const int rc = add_adapter_files(args.adapter_files); rc != kExitOk) return rc;
   std::unique_ptr<MtaAdapter> mta;
   try {
     mta = make_adapter(args.mta);
-  } catch (const std::invalid_argument& e) {
+  } catch (const std::exception& e) {  // unknown name, or a manifest that does not load
     std::cerr << "stslab: " << e.what() << "\n";
     return kExitUsage;
   }
@@ -142,6 +145,8 @@ int run_command(const RunArgs& args) {
     std::string tmpl = (fs::temp_directory_path() / "stslab-run-XXXXXX").string();
     if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a work directory");
     workdir = tmpl;
+  } else {
+    fs::create_directories(workdir);  // a --workdir that does not exist yet is made
   }
   // The MTA's own users (postfix, ...) must reach their configs and spools under it.
   fs::permissions(workdir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
@@ -187,7 +192,14 @@ int run_command(const RunArgs& args) {
   int rc = kExitOk;
   try {
     lab.start();
-    lab.set_faketime_file((workdir / "lab/faketime.rc").string());
+    ReportCollector report_collector(lab);  // TLS-RPT reports become tlsrpt.report events
+    // libfaketime is not free (it re-reads its timestamp file on every clock call, so that a
+    // change of the lab clock is seen at once): the sender runs under it only when a scenario
+    // of this run moves the clock.
+    const bool moves_time = std::any_of(scenarios.begin(), scenarios.end(), [](const Scenario& s) {
+      return std::find(s.needs.begin(), s.needs.end(), "time") != s.needs.end();
+    });
+    if (moves_time) lab.set_faketime_file((workdir / "lab/faketime.rc").string());
     const LabContext context{.workdir = (workdir / "mta").string(),
                              .ca_bundle = files.ca_bundle,
                              .dns_address = kLabDnsAddress,

@@ -1,6 +1,7 @@
 #include "stslab/harness/lab_services.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <stdexcept>
 
@@ -87,8 +88,18 @@ void LabServices::set_faketime_file(std::string path) {
 }
 
 void LabServices::advance(std::chrono::seconds by) {
-  clock_.advance(by);
-  write_faketime_file();
+  std::chrono::steady_clock::time_point visible_at;
+  {
+    // Scenarios advance side by side: one writer of the file at a time.
+    std::lock_guard lock(faketime_mutex_);
+    clock_.advance(by);
+    write_faketime_file();
+    visible_at = std::chrono::steady_clock::now() + kFaketimeCache;
+  }
+  // A process under libfaketime reads the file again at most kFaketimeCache after its last
+  // read (adapters/faketime.cpp): only then is the new time certain to be seen. Nothing the
+  // sender does can show it earlier, so this one wait is on the clock, not on an event.
+  if (!faketime_file_.empty()) std::this_thread::sleep_until(visible_at);
 }
 
 void LabServices::write_faketime_file() {
@@ -104,6 +115,28 @@ void LabServices::write_faketime_file() {
   if (std::rename(tmp.c_str(), faketime_file_.c_str()) != 0) {
     throw std::runtime_error("cannot replace the faketime file " + faketime_file_);
   }
+}
+
+}  // namespace stslab::harness
+
+namespace stslab::harness {
+
+namespace {
+std::string lower_case(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+}  // namespace
+
+void LabServices::add_report_mailbox(const std::string& address) {
+  std::lock_guard lock(report_mutex_);
+  report_mailboxes_.insert(lower_case(address));
+}
+
+bool LabServices::is_report_mailbox(const std::string& address) const {
+  std::lock_guard lock(report_mutex_);
+  return report_mailboxes_.count(lower_case(address)) > 0;
 }
 
 }  // namespace stslab::harness

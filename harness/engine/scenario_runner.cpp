@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <random>
+#include <set>
 
 #include "stslab/harness/classifier.hpp"
 #include "stslab/harness/evidence.hpp"
@@ -17,6 +18,14 @@ using Clock = std::chrono::steady_clock;
 struct Unsupported {
   std::string reason;
 };
+
+// A member of a JSON object, or null: iterating null visits nothing.
+const nlohmann::json& member(const nlohmann::json& j, const char* key) {
+  static const nlohmann::json none;
+  if (!j.is_object()) return none;
+  const auto it = j.find(key);
+  return it == j.end() ? none : *it;
+}
 
 int severity(Verdict v) {
   switch (v) {
@@ -120,6 +129,111 @@ void ScenarioRunner::step_send(const std::string& name, bool prime) {
   }
 }
 
+void ScenarioRunner::step_report(const Capabilities& caps) {
+  const auto after = lab_.journal().last_seq();
+  if (caps.report_flush) {
+    note("report: ask the sender to send its TLS-RPT reports now");
+    mta_.send_reports(domain_);
+  } else if (caps.time_control) {
+    // RFC 8460 §4.1: a report covers a UTC day and goes out after it ends. Move past the next
+    // midnight, plus an hour for senders that wait a little. The suite runs such scenarios
+    // alone, since the whole lab's clock moves.
+    using namespace std::chrono;
+    const auto now = duration_cast<seconds>(lab_.clock().now().time_since_epoch());
+    const auto to_midnight = hours(24) - now % hours(24);
+    note("report: move the clock past midnight UTC (" + std::to_string(to_midnight.count()) +
+         " s + 1 h)");
+    lab_.advance(to_midnight + hours(1));
+  } else {
+    throw Unsupported{
+        "the target can neither be asked to send its TLS-RPT reports nor have its clock moved "
+        "past midnight UTC"};
+  }
+  // Every destination of the record under this domain should get one (RFC 8460 §3 lets a
+  // sender pick only one of several: at least one is awaited, the rest get a short grace).
+  const auto start = Clock::now();
+  const auto first = lab_.journal().wait_for(
+      {.domain = domain_, .kind = "tlsrpt.report", .after_seq = after}, deadline());
+  waited_ += Clock::now() - start;
+  if (!first) {
+    problems_.push_back("no TLS-RPT report for " + domain_ + " arrived within the deadline");
+    note("report: none arrived");
+    return;
+  }
+  note("report: one arrived by " + first->data.value("transport", std::string("?")));
+}
+
+void ScenarioRunner::judge_reports(const std::vector<core::Event>& events,
+                                   ScenarioResult& result) const {
+  // Attribution: the induced failures must be reported for this domain, by result type.
+  std::set<std::string> reported_types;
+  std::vector<std::string> invalid, sloppy;
+  bool any = false;
+  for (const auto& e : events) {
+    if (e.kind != "tlsrpt.report") continue;
+    any = true;
+    const auto& a = member(e.data, "analysis");
+    const std::string via = e.data.value("transport", std::string("?"));
+    if (!a.is_object() || a.value("status", std::string()) != "ok") {
+      invalid.push_back(via + ": unreadable report: " + member(e.data, "error").dump());
+      continue;
+    }
+    for (const auto& d : member(a, "domains")) {
+      if (!core::name_is_at_or_below(d.value("policy-domain", std::string()), domain_)) continue;
+      for (const auto& [type, count] : member(d, "failures-by-result-type").items()) {
+        if (count.is_number() && count.get<long long>() > 0) reported_types.insert(type);
+      }
+    }
+    for (const auto& f : member(a, "findings")) {
+      const std::string line = via + ": " + f.value("id", std::string()) + " (" +
+                               f.value("level", std::string()) +
+                               "): " + f.value("message", std::string());
+      const std::string severity_word = f.value("severity", std::string());
+      if (severity_word == "invalid") invalid.push_back(line);
+      if (severity_word == "sloppy") sloppy.push_back(line);
+    }
+  }
+  std::vector<std::string> missing;
+  for (const auto& type : scenario_.expect_report) {
+    if (!reported_types.count(type)) missing.push_back(type);
+  }
+  result.reported = any && missing.empty();
+  nlohmann::json evidence = {
+      {"expected", scenario_.expect_report},
+      {"reported", std::vector<std::string>(reported_types.begin(), reported_types.end())},
+      {"invalid", invalid},
+      {"sloppy", sloppy}};
+  result.evidence["tlsrpt"] = evidence;
+
+  // The report verdict joins the messages': the worse one stands.
+  Verdict verdict = Verdict::pass;
+  std::string reason;
+  const auto by_level = [&](Verdict v, std::string why) {
+    if (severity(v) > severity(verdict)) {
+      verdict = v;
+      reason = std::move(why);
+    }
+  };
+  // Not reporting breaks the scenario's requirement at its level (MUST: FAIL, SHOULD: WARN).
+  const Verdict broken = scenario_.level == Level::must     ? Verdict::fail
+                         : scenario_.level == Level::should ? Verdict::warn
+                                                            : Verdict::info;
+  if (!any) {
+    by_level(broken, "no TLS-RPT report for " + domain_ + " arrived");
+  } else if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing)
+      list += (list.empty() ? "" : ", ") + m;
+    by_level(broken, "the report does not name the induced failure (" + list + ")");
+  }
+  if (!invalid.empty()) by_level(Verdict::fail, "invalid report: " + invalid.front());
+  if (!sloppy.empty()) by_level(Verdict::warn, "off-spec report: " + sloppy.front());
+  if (severity(verdict) > severity(result.verdict)) {
+    result.verdict = verdict;
+    result.reason = "report: " + reason;
+  }
+}
+
 void ScenarioRunner::step_flush() {
   if (!mta_.capabilities().flush) throw Unsupported{"the target cannot be asked to retry"};
   note("flush: ask the sender to retry now");
@@ -187,6 +301,9 @@ ScenarioResult ScenarioRunner::run() {
           note("advance the lab clock by " + std::to_string(step.by.count()) + " s");
           lab_.advance(step.by);
           break;
+        case Step::Kind::report:
+          step_report(caps);
+          break;
         case Step::Kind::clear_cache:
           if (!caps.clear_cache) throw Unsupported{"the target cannot clear its policy cache"};
           note("clear the sender's policy cache");
@@ -240,6 +357,9 @@ ScenarioResult ScenarioRunner::run() {
 
   result.reported = std::any_of(events.begin(), events.end(),
                                 [](const core::Event& e) { return e.kind == "tlsrpt.report"; });
+  if (!unsupported && result.verdict != Verdict::error && !scenario_.expect_report.empty()) {
+    judge_reports(events, result);
+  }
   result.evidence = summarize_evidence(events);
   if (!problems_.empty()) result.evidence["problems"] = problems_;
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);

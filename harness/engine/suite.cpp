@@ -15,9 +15,11 @@ namespace {
 // A scenario that moves the clock further runs alone, after the others.
 constexpr std::chrono::seconds kSharedAdvanceLimit{600};
 
-bool needs_the_clock_alone(const Scenario& s) {
-  return std::any_of(s.steps.begin(), s.steps.end(), [](const Step& step) {
-    return step.kind == Step::Kind::advance && step.by > kSharedAdvanceLimit;
+// A report step moves the clock past midnight unless the target can be told to report now.
+bool needs_the_clock_alone(const Scenario& s, const Capabilities& caps) {
+  return std::any_of(s.steps.begin(), s.steps.end(), [&](const Step& step) {
+    return (step.kind == Step::Kind::advance && step.by > kSharedAdvanceLimit) ||
+           (step.kind == Step::Kind::report && !caps.report_flush);
   });
 }
 
@@ -38,9 +40,10 @@ std::vector<ScenarioResult> run_scenarios(LabServices& lab, MtaAdapter& mta,
   };
 
   // Phase 1: every scenario that moves the clock at most a little, side by side.
+  const auto caps = mta.capabilities();
   std::vector<std::size_t> parallel, timed;
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
-    (needs_the_clock_alone(scenarios[i]) ? timed : parallel).push_back(i);
+    (needs_the_clock_alone(scenarios[i], caps) ? timed : parallel).push_back(i);
   }
   std::atomic<std::size_t> next{0};
   auto worker = [&] {

@@ -1,9 +1,11 @@
 #include "stslab/harness/world_applier.hpp"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <stdexcept>
 
+#include "stslab/harness/report_destinations.hpp"
 #include "stslab/mitm/attack.hpp"
 
 namespace stslab::harness {
@@ -56,6 +58,27 @@ std::optional<std::string> same_host_path(const https::Response& response,
   return path;
 }
 
+// The rua destinations the lab serves itself: those under the scenario's domain.
+std::vector<ReportDestination> lab_destinations(const WorldSpec& world, const std::string& domain) {
+  std::vector<ReportDestination> out;
+  if (!world.tlsrpt_record) return out;
+  for (auto& d : report_destinations(expand(*world.tlsrpt_record, domain, world.policy_id))) {
+    if (core::name_is_at_or_below(d.host, domain)) out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::vector<std::string> lab_report_https_hosts(const WorldSpec& world, const std::string& domain) {
+  std::vector<std::string> hosts;
+  for (const auto& d : lab_destinations(world, domain)) {
+    if (d.kind == ReportDestination::Kind::https &&
+        std::find(hosts.begin(), hosts.end(), d.host) == hosts.end()) {
+      hosts.push_back(d.host);
+    }
+  }
+  return hosts;
+}
+
 }  // namespace
 
 std::string expand(std::string text, const std::string& domain, const std::string& policy_id) {
@@ -95,6 +118,9 @@ std::vector<std::string> zone_records(const WorldSpec& world, const std::string&
   if (world.tlsrpt_record) {
     records.push_back("_smtp._tls." + apex + " TXT " +
                       txt_rdata(expand(*world.tlsrpt_record, domain, world.policy_id)));
+  }
+  for (const auto& host : lab_report_https_hosts(world, domain)) {
+    records.push_back(host + ". A " + plan.policy_host().to_string());
   }
   for (const auto& line : world.dns)
     records.push_back(expand(line, domain, world.policy_id));
@@ -169,6 +195,10 @@ void WorldApplier::apply(const WorldSpec& world) {
     lab_.https().remove_vhost(ph);
   }
 
+  // The report receivers (RFC 8460 §3): HTTPS sinks on the policy host's address, found by
+  // SNI; mail to an MX of the world, which the report collector reads.
+  apply_report_receivers(world);
+
   // DNS last: by now every host the records name exists.
   const auto records =
       zone_records(world, domain_, plan_, [this](const std::string& l) { return mx_slot(l); });
@@ -177,9 +207,33 @@ void WorldApplier::apply(const WorldSpec& world) {
   lab_.zone().add(records);
 }
 
+void WorldApplier::apply_report_receivers(const WorldSpec& world) {
+  std::map<std::string, https::VirtualHost> vhosts;
+  for (const auto& d : lab_destinations(world, domain_)) {
+    if (d.kind == ReportDestination::Kind::mailto) {
+      lab_.add_report_mailbox(d.mailbox);
+      continue;
+    }
+    auto& vhost = vhosts[d.host];
+    vhost.name = d.host;  // no addresses: chosen by SNI, the policy host keeps the address
+    vhost.post_sinks[d.path] = https::PostSink{};
+  }
+  if (!vhosts.empty()) lab_.ensure_https_listener(plan_.policy_host());
+  for (const auto& old : report_vhosts_) {
+    if (!vhosts.count(old)) lab_.https().remove_vhost(old);
+  }
+  report_vhosts_.clear();
+  for (auto& [name, vhost] : vhosts) {
+    report_vhosts_.push_back(name);
+    lab_.https().set_vhost(std::move(vhost));
+  }
+}
+
 void WorldApplier::clear() {
   lab_.zone().clear_below(domain_);
   lab_.https().remove_vhost(policy_host());
+  for (const auto& name : report_vhosts_)
+    lab_.https().remove_vhost(name);
 }
 
 }  // namespace stslab::harness

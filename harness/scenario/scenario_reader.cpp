@@ -14,8 +14,8 @@ const std::vector<std::string_view> known_needs{"flush", "clear-cache", "time", 
                                                 "mta-sts"};
 
 std::vector<std::string_view> top_level_keys() {
-  std::vector<std::string_view> keys{"id",    "title", "requirements", "level", "topics",
-                                     "world", "needs", "steps",        "expect"};
+  std::vector<std::string_view> keys{"id",    "title", "requirements", "level",  "topics",
+                                     "world", "needs", "steps",        "expect", "expect_report"};
   const auto& world = world_keys();
   keys.insert(keys.end(), world.begin(), world.end());
   return keys;
@@ -74,6 +74,7 @@ class ScenarioReader {
     if (const YAML::Node expect = required(root, "expect", diag_)) {
       read_expect(expect, timeline.sent, s);
     }
+    if (const YAML::Node report = root["expect_report"]) read_expect_report(report, s);
     if (!diag_.ok()) return std::nullopt;
     return s;
   }
@@ -168,6 +169,41 @@ class ScenarioReader {
       } else if (std::find(s.needs.begin(), s.needs.end(), need) == s.needs.end()) {
         s.needs.push_back(need);
       }
+    }
+  }
+
+  // RFC 8460 §4.3 result types; a report step must come before they can be scored.
+  void read_expect_report(const YAML::Node& node, Scenario& s) {
+    static const std::vector<std::string_view> result_types{
+        "starttls-not-supported", "certificate-host-mismatch",
+        "certificate-expired",    "certificate-not-trusted",
+        "validation-failure",     "tlsa-invalid",
+        "dnssec-invalid",         "dane-required",
+        "sts-policy-fetch-error", "sts-policy-invalid",
+        "sts-webpki-invalid"};
+    const auto list = read_string_list(node, "expect_report", diag_);
+    if (!list) return;
+    if (list->empty()) diag_.error(node, "expect_report", "at least one result type");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const std::string& type = (*list)[i];
+      if (std::find(result_types.begin(), result_types.end(), type) == result_types.end()) {
+        std::string known;
+        for (const auto t : result_types)
+          known += (known.empty() ? "" : ", ") + std::string(t);
+        diag_.error(node[i], index_field("expect_report", i),
+                    "unknown result type '" + type + "' (RFC 8460 §4.3: " + known + ")");
+      } else {
+        s.expect_report.push_back(type);
+      }
+    }
+    const bool reports = std::any_of(s.steps.begin(), s.steps.end(),
+                                     [](const Step& st) { return st.kind == Step::Kind::report; });
+    if (!reports) {
+      diag_.error(node, "expect_report", "no step asks for the reports: add a 'report' step");
+    }
+    if (std::find(s.needs.begin(), s.needs.end(), "tls-rpt") == s.needs.end()) {
+      s.needs.push_back("tls-rpt");
+      std::sort(s.needs.begin(), s.needs.end());
     }
   }
 

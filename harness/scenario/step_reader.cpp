@@ -8,11 +8,11 @@
 namespace stslab::harness::detail {
 namespace {
 
-const std::vector<std::string_view> bare_steps{"prime", "flush", "bump_id", "remove_sts_record",
-                                               "clear_cache"};
+const std::vector<std::string_view> bare_steps{
+    "prime", "flush", "bump_id", "remove_sts_record", "clear_cache", "report"};
 const std::vector<std::string_view> all_steps{
-    "prime",   "send",       "flush", "change", "attack", "bump_id", "remove_sts_record",
-    "advance", "clear_cache"};
+    "prime",   "send",        "flush", "change", "attack", "bump_id", "remove_sts_record",
+    "advance", "clear_cache", "report"};
 
 std::string word_list(const std::vector<std::string_view>& words) {
   std::string text;
@@ -118,6 +118,10 @@ class StepReader {
       step.kind = Step::Kind::flush;
       step.summary = "ask the MTA to retry its queue now";
       timeline_.implied_needs.push_back("flush");
+    } else if (kind == "report") {
+      step.kind = Step::Kind::report;
+      step.summary = "make the sender send its TLS-RPT reports and wait for them";
+      timeline_.implied_needs.push_back("tls-rpt");
     } else if (kind == "clear_cache") {
       step.kind = Step::Kind::clear_cache;
       step.summary = "make the sender forget its cached policies";
@@ -281,6 +285,8 @@ std::string_view to_string(Step::Kind kind) {
       return "advance";
     case Step::Kind::clear_cache:
       return "clear_cache";
+    case Step::Kind::report:
+      return "report";
   }
   return "?";
 }

@@ -64,6 +64,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       "report", "build and deliver due TLS-RPT reports (RFC 8460), one JSON line per delivery");
   report->add_option("--state-dir", ro.state_dir, "the state dir send wrote")->required();
   report->add_flag("--flush", ro.flush, "also report the current, unfinished UTC day");
+  report->add_option("--domain", ro.domain, "only reports for this policy domain");
   report->add_option("--defect", report_defects, "commit a known non-compliance");
   report->add_option("--dns", ro.dns, "DNS server HOST[:PORT] instead of /etc/resolv.conf");
   report->add_option("--smtp-port", ro.smtp_port, "port of the report MX hosts")

@@ -1,7 +1,14 @@
 #include "stslab/sender/report.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <fstream>
+#include <map>
 #include <ostream>
 
 #include "stslab/sender/dkim.hpp"
@@ -20,6 +27,34 @@ namespace stslab::sender {
 namespace {
 
 constexpr std::time_t kRetryWindow = 24 * 3600;  // RFC 8460 §5.5 (RPT-36)
+
+bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Report runs may overlap (a lab flushes per scenario, side by side): one at a time per state
+// directory, or two would read and rewrite reports/state.json over each other.
+class StateLock {
+ public:
+  explicit StateLock(const std::filesystem::path& state_dir) {
+    std::filesystem::create_directories(state_dir / "reports");
+    fd_ = ::open((state_dir / "reports" / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) {
+      throw std::runtime_error("cannot lock " + (state_dir / "reports" / "lock").string());
+    }
+  }
+  ~StateLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+  }
+  StateLock(const StateLock&) = delete;
+  StateLock& operator=(const StateLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 std::vector<SessionRecord> read_records(const std::filesystem::path& file, std::ostream& diag) {
   std::vector<SessionRecord> out;
@@ -106,12 +141,29 @@ class Reporter {
     const std::string today = utc_day(now);
     const auto records =
         read_records(std::filesystem::path(o_.state_dir) / "sessions.jsonl", diag_);
-    for (const auto& dd : aggregate_sessions(records, o_.defects)) {
-      // RFC 8460 §4.1: a day is reported once it is over (or now, with --flush).
+    // RFC 8460 §4.1: a day is reported once it is over. With --flush today goes out now, and
+    // again at the next flush with whatever came since: the records earlier flushes counted
+    // are left out, so no session is reported twice.
+    std::map<std::string, std::size_t> reported_today;  // policy domain -> records counted
+    for (const auto& r : state_.records()) {
+      if (r.day == today) reported_today[r.policy_domain] += r.sessions;
+    }
+    std::map<std::pair<std::string, std::string>, std::size_t> seen, fresh_count;
+    std::vector<SessionRecord> fresh;
+    for (const auto& rec : records) {
+      if (!o_.domain.empty() && !same_name(rec.policy_domain, o_.domain)) continue;
+      const auto n = seen[{rec.policy_domain, rec.day}]++;
+      if (rec.day == today && n < reported_today[rec.policy_domain]) continue;
+      ++fresh_count[{rec.policy_domain, rec.day}];
+      fresh.push_back(rec);
+    }
+    for (const auto& dd : aggregate_sessions(fresh, o_.defects)) {
       const bool due = dd.day < today || (o_.flush && dd.day == today);
-      if (due && !state_.find(dd.policy_domain, dd.day)) create(dd, now);
+      const bool done_before = dd.day != today && state_.find(dd.policy_domain, dd.day);
+      if (due && !done_before) create(dd, now, fresh_count[{dd.policy_domain, dd.day}]);
     }
     for (auto& r : state_.records()) {
+      if (!o_.domain.empty() && !same_name(r.policy_domain, o_.domain)) continue;
       if (r.status == "pending") deliver(r, now);
     }
     out_.exit_code = failed_ ? kExitDeferred : 0;
@@ -121,10 +173,11 @@ class Reporter {
  private:
   // Builds and stores the report of one (domain, day), after the TLS-RPT record says where
   // it goes (RFC 8460 §3: looked up at report time, RPT-01).
-  void create(const DomainDay& dd, std::time_t now) {
+  void create(const DomainDay& dd, std::time_t now, std::size_t sessions) {
     ReportRecord r;
     r.policy_domain = dd.policy_domain;
     r.day = dd.day;
+    r.sessions = sessions;
     auto answer = resolver_.txt("_smtp._tls." + dd.policy_domain);
     if (answer.status == DnsStatus::error) {
       // We do not know whether the domain wants reports: ask again next run.
@@ -253,6 +306,7 @@ ReportRun run_reports(const ReportOptions& o, std::ostream& diag) {
     return {{}, kExitDeferred};
   }
   try {
+    StateLock lock(o.state_dir);
     Reporter reporter(o, diag, *resolver, *trust);
     return reporter.run();
   } catch (const std::exception& e) {

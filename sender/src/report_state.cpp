@@ -28,14 +28,9 @@ nlohmann::json to_json(const ReportRecord& r) {
                    {"attempts", u.attempts},
                    {"detail", u.detail}});
   }
-  return {{"policy-domain", r.policy_domain},
-          {"day", r.day},
-          {"status", r.status},
-          {"report-id", r.report_id},
-          {"filename", r.filename},
-          {"submitter", r.submitter},
-          {"first-attempt", r.first_attempt},
-          {"rua", rua}};
+  return {{"policy-domain", r.policy_domain}, {"day", r.day},           {"status", r.status},
+          {"report-id", r.report_id},         {"filename", r.filename}, {"submitter", r.submitter},
+          {"first-attempt", r.first_attempt}, {"sessions", r.sessions}, {"rua", rua}};
 }
 
 ReportRecord from_json(const nlohmann::json& j) {
@@ -47,6 +42,7 @@ ReportRecord from_json(const nlohmann::json& j) {
   r.filename = j.value("filename", "");
   r.submitter = j.value("submitter", "");
   r.first_attempt = j.value("first-attempt", std::time_t{0});
+  r.sessions = j.value("sessions", std::size_t{0});
   for (const auto& u : j.value("rua", nlohmann::json::array())) {
     r.rua.push_back({u.value("uri", ""), u.value("transport", ""), u.value("address", ""),
                      u.value("state", "pending"), u.value("attempts", 0), u.value("detail", "")});
@@ -89,7 +85,13 @@ void ReportState::save() const {
 }
 
 std::filesystem::path ReportState::report_file(const ReportRecord& r) const {
-  return dir_ / (r.policy_domain + "_" + r.day + ".json");
+  // Several reports may cover one day (each --flush sends what came since the last): the
+  // report-id tells them apart.
+  std::string id = r.report_id;
+  for (char& c : id) {
+    if (c == '/' || c == '\\') c = '_';
+  }
+  return dir_ / (r.policy_domain + "_" + r.day + "_" + id + ".json");
 }
 
 void ReportState::store_report(const ReportRecord& r, const std::string& json_text) const {

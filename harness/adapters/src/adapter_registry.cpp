@@ -1,21 +1,142 @@
-// make_adapter / adapter_names (adapter.hpp): every target of every manifest under data_root().
-#include <set>
+// make_adapter / adapter_names (adapter.hpp) and registry.hpp: every target of every manifest.
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <sstream>
 #include <stdexcept>
 
 #include "stslab/harness/adapter.hpp"
+#include "stslab/harness/adapters/command_adapter.hpp"
+#include "stslab/harness/adapters/command_manifest.hpp"
 #include "stslab/harness/adapters/manifest_adapter.hpp"
+#include "stslab/harness/adapters/registry.hpp"
 
 namespace stslab::harness {
+namespace adapters {
+namespace {
 
-std::unique_ptr<MtaAdapter> make_adapter(const std::string& name) {
-  for (const auto& path : adapters::manifest_paths()) {
-    auto manifest = adapters::load_manifest(path);
-    if (manifest.targets.count(name)) {
-      return std::make_unique<adapters::ManifestAdapter>(std::move(manifest), name);
+namespace fs = std::filesystem;
+
+std::mutex g_added_mutex;
+std::vector<std::string> g_added;
+
+// A directory holds one manifest (dir/manifest.yaml) or one per subdirectory.
+void manifests_in(const fs::path& dir, std::vector<std::string>& out) {
+  if (fs::is_regular_file(dir / "manifest.yaml")) {
+    out.push_back((dir / "manifest.yaml").string());
+    return;
+  }
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const auto manifest = entry.path() / "manifest.yaml";
+    if (fs::is_regular_file(manifest)) found.push_back(manifest.string());
+  }
+  std::sort(found.begin(), found.end());
+  out.insert(out.end(), found.begin(), found.end());
+}
+
+// target name -> the manifest defining it, over every manifest.
+std::map<std::string, std::string> targets_by_name() {
+  std::map<std::string, std::string> out;
+  for (const auto& path : all_manifest_paths()) {
+    std::vector<std::string> names;
+    if (is_command_manifest(path)) {
+      for (const auto& [name, t] : load_command_manifest(path).targets)
+        names.push_back(name);
+    } else {
+      for (const auto& [name, t] : load_manifest(path).targets)
+        names.push_back(name);
+    }
+    for (const auto& name : names) {
+      const auto [it, added] = out.emplace(name, path);
+      if (!added) {
+        throw ManifestError(path + ": the target '" + name + "' is also defined by " + it->second);
+      }
     }
   }
+  return out;
+}
+
+}  // namespace
+
+void add_adapter_manifest(const std::string& path) {
+  if (!fs::is_regular_file(path)) throw ManifestError(path + ": no such file");
+  if (is_command_manifest(path)) {
+    load_command_manifest(path);
+  } else {
+    load_manifest(path);
+  }
+  std::lock_guard lock(g_added_mutex);
+  g_added.push_back(path);
+}
+
+void clear_added_manifests() {
+  std::lock_guard lock(g_added_mutex);
+  g_added.clear();
+}
+
+std::vector<std::string> all_manifest_paths() {
+  auto paths = manifest_paths();
+  if (const char* env = std::getenv("STSLAB_ADAPTER_PATH"); env && *env) {
+    std::istringstream entries(env);
+    for (std::string entry; std::getline(entries, entry, ':');) {
+      if (entry.empty()) continue;
+      if (fs::is_directory(entry)) {
+        manifests_in(entry, paths);
+      } else if (fs::is_regular_file(entry)) {
+        paths.push_back(entry);
+      } else {
+        throw ManifestError("STSLAB_ADAPTER_PATH: " + entry + ": no such file or directory");
+      }
+    }
+  }
+  {
+    std::lock_guard lock(g_added_mutex);
+    paths.insert(paths.end(), g_added.begin(), g_added.end());
+  }
+  // The same file reached twice (added and also on the path) counts once.
+  std::vector<std::string> out;
+  std::vector<fs::path> seen;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    auto canonical = fs::weakly_canonical(p, ec);
+    if (ec) canonical = p;
+    if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) continue;
+    seen.push_back(canonical);
+    out.push_back(p);
+  }
+  return out;
+}
+
+std::vector<Mutant> adapter_mutants() {
+  std::vector<Mutant> out;
+  for (const auto& path : all_manifest_paths()) {
+    if (!is_command_manifest(path)) continue;
+    for (const auto& [name, t] : load_command_manifest(path).targets) {
+      if (!t.mutant_of.empty()) out.push_back({name, t.mutant_of, t.defect, t.requirements});
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Mutant& a, const Mutant& b) { return a.target < b.target; });
+  return out;
+}
+
+}  // namespace adapters
+
+std::unique_ptr<MtaAdapter> make_adapter(const std::string& name) {
+  const auto targets = adapters::targets_by_name();
+  if (const auto it = targets.find(name); it != targets.end()) {
+    if (adapters::is_command_manifest(it->second)) {
+      return std::make_unique<adapters::CommandAdapter>(adapters::load_command_manifest(it->second),
+                                                        name);
+    }
+    return std::make_unique<adapters::ManifestAdapter>(adapters::load_manifest(it->second), name);
+  }
   std::string known;
-  for (const auto& n : adapter_names())
+  for (const auto& [n, path] : targets)
     known += (known.empty() ? "" : ", ") + n;
   throw std::invalid_argument(
       "unknown MTA '" + name +
@@ -23,12 +144,10 @@ std::unique_ptr<MtaAdapter> make_adapter(const std::string& name) {
 }
 
 std::vector<std::string> adapter_names() {
-  std::set<std::string> names;
-  for (const auto& path : adapters::manifest_paths()) {
-    for (const auto& [name, target] : adapters::load_manifest(path).targets)
-      names.insert(name);
-  }
-  return {names.begin(), names.end()};
+  std::vector<std::string> names;
+  for (const auto& [name, path] : adapters::targets_by_name())
+    names.push_back(name);
+  return names;
 }
 
 }  // namespace stslab::harness

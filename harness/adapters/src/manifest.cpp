@@ -8,69 +8,22 @@
 #include <regex>
 #include <set>
 
+#include "yaml_fields.hpp"
+
 namespace stslab::harness::adapters {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Reads one manifest file; every error names the file, the line and the key.
-class Reader {
+// Reads one stslab.adapter/1 manifest; every error names the file, the line and the key.
+class Reader : public YamlFields {
  public:
-  explicit Reader(std::string path) : path_(std::move(path)) {}
-
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& what) const {
-    const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
-    throw ManifestError(path_ + (line > 0 ? ":" + std::to_string(line) : "") + ": " + what);
-  }
-
-  void only_keys(const YAML::Node& node, const std::string& where,
-                 std::initializer_list<const char*> allowed) const {
-    if (!node.IsMap()) fail(node, where + ": expected a map");
-    for (const auto& kv : node) {
-      const auto key = kv.first.as<std::string>();
-      if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
-        std::string list;
-        for (const char* a : allowed)
-          list += (list.empty() ? "" : ", ") + std::string(a);
-        fail(kv.first, where + ": unknown key '" + key + "' (known: " + list + ")");
-      }
-    }
-  }
-
-  std::string scalar(const YAML::Node& node, const std::string& where) const {
-    if (!node.IsScalar()) fail(node, where + ": expected a string");
-    return node.as<std::string>();
-  }
-
-  std::string optional_scalar(const YAML::Node& map, const char* key,
-                              const std::string& where) const {
-    const auto node = map[key];
-    return node.IsDefined() ? scalar(node, where + "." + key) : std::string();
-  }
-
-  std::vector<std::string> strings(const YAML::Node& node, const std::string& where) const {
-    if (!node.IsDefined()) return {};
-    if (!node.IsSequence()) fail(node, where + ": expected a list");
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < node.size(); ++i) {
-      out.push_back(scalar(node[i], where + "[" + std::to_string(i) + "]"));
-    }
-    return out;
-  }
+  using YamlFields::YamlFields;
 
   Argv argv(const YAML::Node& node, const std::string& where) const {
     auto out = strings(node, where);
     if (node.IsDefined() && out.empty()) fail(node, where + ": empty command");
     return out;
-  }
-
-  bool boolean(const YAML::Node& node, const std::string& where) const {
-    if (!node.IsDefined()) return false;
-    try {
-      return node.as<bool>();
-    } catch (const YAML::Exception&) {
-      fail(node, where + ": expected true or false");
-    }
   }
 
   Command command(const YAML::Node& node, const std::string& where) const {
@@ -87,7 +40,7 @@ class Reader {
   Service service(const YAML::Node& node, const std::string& where) const {
     only_keys(node, where,
               {"name", "when", "run", "output", "start", "stop", "pid_file", "log", "ready",
-               "faketime", "early"});
+               "faketime", "early", "stop_grace_ms"});
     Service s;
     s.name = scalar(node["name"], where + ".name");
     s.when = optional_scalar(node, "when", where);
@@ -103,6 +56,14 @@ class Reader {
     }
     s.faketime = boolean(node["faketime"], where + ".faketime");
     s.early = boolean(node["early"], where + ".early");
+    if (const auto grace = node["stop_grace_ms"]; grace.IsDefined()) {
+      const auto text = scalar(grace, where + ".stop_grace_ms");
+      if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != text.npos) {
+        fail(grace,
+             where + ".stop_grace_ms: a number of milliseconds (0-999999), not '" + text + "'");
+      }
+      s.stop_grace = std::chrono::milliseconds(std::stol(text));
+    }
     if (s.run.empty() == s.start.empty()) {
       fail(node, where + ": give exactly one of 'run' (a supervised child) or 'start'");
     }
@@ -167,12 +128,7 @@ class Reader {
   }
 
   Manifest manifest() const {
-    YAML::Node root;
-    try {
-      root = YAML::LoadFile(path_);
-    } catch (const YAML::Exception& e) {
-      throw ManifestError(path_ + ": " + e.what());
-    }
+    const YAML::Node root = load();
     only_keys(root, "manifest",
               {"schema", "directories", "templates", "environment", "faketime", "prepare",
                "services", "commands", "versions", "logs", "targets"});
@@ -180,8 +136,8 @@ class Reader {
       fail(root["schema"], "schema: expected stslab.adapter/1");
     }
     Manifest m;
-    m.path = path_;
-    m.dir = fs::path(path_).parent_path().string();
+    m.path = path();
+    m.dir = fs::path(path()).parent_path().string();
     if (const auto dirs = root["directories"]; dirs.IsDefined()) {
       if (!dirs.IsSequence()) fail(dirs, "directories: expected a list");
       for (std::size_t i = 0; i < dirs.size(); ++i) {
@@ -190,9 +146,17 @@ class Reader {
           m.directories.push_back({scalar(dirs[i], where), ""});
           continue;
         }
-        only_keys(dirs[i], where, {"path", "owner"});
-        m.directories.push_back(
-            {scalar(dirs[i]["path"], where + ".path"), optional_scalar(dirs[i], "owner", where)});
+        only_keys(dirs[i], where, {"path", "owner", "group", "mode"});
+        Directory d{scalar(dirs[i]["path"], where + ".path"),
+                    optional_scalar(dirs[i], "owner", where)};
+        d.group = optional_scalar(dirs[i], "group", where);
+        if (const auto mode = optional_scalar(dirs[i], "mode", where); !mode.empty()) {
+          if (mode.size() > 4 || mode.find_first_not_of("01234567") != mode.npos) {
+            fail(dirs[i]["mode"], where + ".mode: an octal mode such as 0700, not '" + mode + "'");
+          }
+          d.mode = static_cast<unsigned>(std::stoul(mode, nullptr, 8));
+        }
+        m.directories.push_back(std::move(d));
       }
     }
     if (const auto templates = root["templates"]; templates.IsDefined()) {
@@ -278,9 +242,6 @@ class Reader {
     }
     return m;
   }
-
- private:
-  std::string path_;
 };
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "stslab/harness/adapters/manifest_adapter.hpp"
 
-#include <glob.h>
+#include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "stslab/harness/adapters/faketime.hpp"
 #include "stslab/harness/adapters/log_parser.hpp"
 #include "stslab/harness/adapters/postqueue.hpp"
 #include "stslab/harness/adapters/waits.hpp"
@@ -63,12 +64,24 @@ std::string describe(const core::ProcessResult& r) {
   return how + (out.empty() ? "" : ": " + out);
 }
 
-void give_to(const fs::path& path, const std::string& user) {
-  const passwd* pw = getpwnam(user.c_str());
-  if (pw == nullptr) throw std::runtime_error("no user '" + user + "' to own " + path.string());
-  if (chown(path.c_str(), pw->pw_uid, static_cast<gid_t>(-1)) != 0) {
-    throw std::runtime_error("cannot give " + path.string() + " to " + user + ": " +
-                             std::strerror(errno));
+void give_to(const fs::path& path, const std::string& user, const std::string& group_name) {
+  uid_t uid = static_cast<uid_t>(-1);
+  gid_t gid = static_cast<gid_t>(-1);
+  if (!user.empty()) {
+    const passwd* pw = getpwnam(user.c_str());
+    if (pw == nullptr) throw std::runtime_error("no user '" + user + "' to own " + path.string());
+    uid = pw->pw_uid;
+  }
+  if (!group_name.empty()) {
+    const struct group* gr = getgrnam(group_name.c_str());
+    if (gr == nullptr) {
+      throw std::runtime_error("no group '" + group_name + "' to own " + path.string());
+    }
+    gid = gr->gr_gid;
+  }
+  if (chown(path.c_str(), uid, gid) != 0) {
+    throw std::runtime_error("cannot give " + path.string() + " to " + user + ":" + group_name +
+                             ": " + std::strerror(errno));
   }
 }
 
@@ -130,14 +143,7 @@ std::map<std::string, std::string> render_configs(const Manifest& manifest, cons
 }
 
 std::string find_faketime_library(const Manifest& manifest) {
-  for (const auto& pattern : manifest.faketime_library) {
-    glob_t g{};
-    std::string found;
-    if (glob(pattern.c_str(), 0, nullptr, &g) == 0 && g.gl_pathc > 0) found = g.gl_pathv[0];
-    globfree(&g);
-    if (!found.empty()) return found;
-  }
-  return {};
+  return find_faketime_library(manifest.faketime_library);
 }
 
 ManifestAdapter::ManifestAdapter(Manifest manifest, std::string target)
@@ -200,11 +206,8 @@ core::ProcessSpec ManifestAdapter::spec_for(const Argv& argv, bool faketime,
   core::ProcessSpec spec{
       .argv = render(argv, vars, manifest_.path), .env = env_, .cwd = lab_.workdir};
   if (faketime && !faketime_library_.empty()) {
-    spec.env.emplace_back("LD_PRELOAD", faketime_library_);
-    spec.env.emplace_back("FAKETIME_TIMESTAMP_FILE", lab_.faketime_file);
-    spec.env.emplace_back("FAKETIME_NO_CACHE", "1");
-    // Keeps event-loop timers (asyncio, Postfix's own) on the real clock.
-    spec.env.emplace_back("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+    for (auto& change : faketime_env(faketime_library_, lab_.faketime_file))
+      spec.env.push_back(std::move(change));
   }
   return spec;
 }
@@ -257,7 +260,9 @@ void ManifestAdapter::start(const LabContext& lab) {
   }
   for (const auto& d : manifest_.directories) {
     fs::create_directories(workdir / d.path);
-    if (!d.owner.empty()) give_to(workdir / d.path, d.owner);
+    if (!d.owner.empty() || !d.group.empty()) give_to(workdir / d.path, d.owner, d.group);
+    // chmod, not mkdir's mode: the umask must not take the sticky or group-write bits away.
+    if (d.mode) fs::permissions(workdir / d.path, static_cast<fs::perms>(*d.mode));
   }
   for (const auto& [path, content] : render_configs(manifest_, target_, vars_)) {
     write_file(workdir / path, content);
@@ -289,8 +294,12 @@ void ManifestAdapter::start(const LabContext& lab) {
     const auto probe = run({.argv = {"readlink", "/proc/self/ns/pid"}}, "", kCommandTimeout);
     pid_namespace_ = succeeded(probe) ? trim(probe.out) : std::string();
     const auto deadline = Clock::now() + kServiceReadyTimeout;
+    // Launch everything, then wait: no service needs another to be up to start (Postfix asks
+    // the resolver only when it delivers), so their start-ups overlap.
     for (auto& r : services_) {
       if (!r.spec->early) launch(r);
+    }
+    for (auto& r : services_) {
       await_ready(r, deadline);
       note("ready", r.spec->name, prepare_started);
     }
@@ -380,7 +389,7 @@ std::optional<pid_t> ManifestAdapter::stop_service(Running& r) {
     // The child leads its own process group; behind a spawn prefix (nsenter) the program itself
     // is a member that may outlive the leader, so wait for the whole group.
     const pid_t group = r.child->pid();
-    r.child->stop(std::chrono::seconds(3));
+    r.child->stop(s.stop_grace);
     r.child.reset();
     if (!wait_for_group_exit(group, Clock::now() + kDaemonExitTimeout)) {
       throw std::runtime_error(target_.name + ": " + s.name + " did not exit within " +

@@ -37,7 +37,10 @@ struct Capabilities {
   bool clear_cache = false;   // can forget cached MTA-STS policies
   bool time_control = false;  // the sender's clock follows the lab clock (libfaketime)
   bool tls_rpt = false;       // sends TLS-RPT reports
-  bool mta_sts = true;        // implements MTA-STS at all (controls say false)
+  // can be told to send its pending TLS-RPT reports now (send_reports()); without it, a
+  // time-controlled sender is moved past midnight UTC to make it report the day
+  bool report_flush = false;
+  bool mta_sts = true;  // implements MTA-STS at all (controls say false)
 };
 
 struct OutgoingMessage {
@@ -71,6 +74,10 @@ class MtaAdapter {
   virtual void flush() = 0;  // no-op where capabilities().flush is false
   virtual std::vector<QueueEntry> queue() = 0;
   virtual void clear_policy_cache() = 0;
+  // Sends the pending TLS-RPT reports now, the current day's included: at least those for
+  // `policy_domain` (a sender may send others too). A no-op where capabilities().report_flush
+  // is false.
+  virtual void send_reports(const std::string& /*policy_domain*/) {}
   // Stops the sender gracefully; the lab kills whatever is left.
   virtual void stop() = 0;
 };

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,6 +34,10 @@ struct LabPorts {
   unsigned short https = 443;
   unsigned short smtp = 25;
 };
+
+// How long a process under libfaketime may keep using the timestamp file it read last (its
+// FAKETIME_CACHE_DURATION, set by the adapters).
+inline constexpr std::chrono::seconds kFaketimeCache{1};
 
 class LabServices {
  public:
@@ -62,8 +67,15 @@ class LabServices {
   // Opens a policy-server listener on `address` if none is open there yet. Thread-safe.
   void ensure_https_listener(const boost::asio::ip::address& address);
 
+  // Mailboxes that receive TLS-RPT reports (a world's rua=mailto: addresses): the report
+  // collector reads every message to one of them. Compared case-insensitively. Thread-safe.
+  void add_report_mailbox(const std::string& address);
+  bool is_report_mailbox(const std::string& address) const;
+
   // Time. The lab clock moves, and with it the libfaketime timestamp file that a
-  // time-controlled sender reads on every clock call (FAKETIME_NO_CACHE), so both agree.
+  // time-controlled sender reads again at most kFaketimeCache after its last read
+  // (FAKETIME_CACHE_DURATION: re-reading on every clock call cost the Postfix suite seconds),
+  // so advance() returns only once that long has passed: then both agree.
   void set_faketime_file(std::string path);  // writes "+0" now
   const std::string& faketime_file() const { return faketime_file_; }
   void advance(std::chrono::seconds by);
@@ -85,6 +97,9 @@ class LabServices {
   std::map<std::string, std::unique_ptr<mitm::Proxy>> proxies_;
   std::vector<boost::asio::ip::address> https_addresses_;
   std::string faketime_file_;
+  std::mutex faketime_mutex_;
+  mutable std::mutex report_mutex_;
+  std::set<std::string> report_mailboxes_;  // lower case
   void write_faketime_file();
 };
 

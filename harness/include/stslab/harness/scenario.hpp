@@ -121,6 +121,7 @@ struct Step {
     change,       // apply `change` (a partial world, same shape as `world`) on top of the world
     advance,      // move the lab clock (and a time-controlled sender's) by `by`
     clear_cache,  // make the sender forget cached policies
+    report,       // make the sender send its TLS-RPT reports, wait for them (RFC 8460)
   };
   Kind kind = Kind::send;
   SourceLocation where;        // the step's line in the scenario file
@@ -141,6 +142,9 @@ struct Scenario {
   std::vector<Step> steps;
   // Acceptable outcomes per message name; a message not listed here is not scored (primes).
   std::map<std::string, std::vector<Outcome>> expect;
+  // RFC 8460 result types the sender must report for this domain (failure-details), e.g.
+  // {"starttls-not-supported"}. Empty: no report is scored. A non-empty list implies tls-rpt.
+  std::vector<std::string> expect_report;
   // Capabilities: "flush", "clear-cache", "time", "tls-rpt", "mta-sts"; sorted. Declared ones
   // plus those the steps imply (flush -> flush, clear_cache -> clear-cache, advance -> time).
   std::vector<std::string> needs;

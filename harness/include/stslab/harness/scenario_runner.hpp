@@ -35,6 +35,10 @@ class ScenarioRunner {
   };
   void step_send(const std::string& name, bool prime);
   void step_flush();
+  void step_report(const Capabilities& caps);
+  // The scenario's report expectation against the tlsrpt.report events: sets `reported` and,
+  // where a report is missing, wrong or invalid, a verdict no better than that.
+  void judge_reports(const std::vector<core::Event>& events, ScenarioResult& result) const;
   void wait_settled(const SentMessage& m, std::uint64_t after_seq, const std::string& why);
   void note(const std::string& summary);
   std::chrono::steady_clock::time_point deadline() const;

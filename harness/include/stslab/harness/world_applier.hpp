@@ -58,7 +58,9 @@ class WorldApplier {
   AddressPlan plan_;
   // An MX keeps the address slot of its first sighting, also when a change drops and re-adds it.
   std::vector<std::string> mx_labels_;
+  std::vector<std::string> report_vhosts_;  // HTTPS report receivers now set up
   int mx_slot(const std::string& label);
+  void apply_report_receivers(const WorldSpec& world);
 };
 
 }  // namespace stslab::harness

@@ -17,6 +17,7 @@ namespace stslab::sender {
 struct ReportOptions {
   std::string state_dir;
   bool flush = false;  // also report the current, unfinished UTC day
+  std::string domain;  // "" = every policy domain; else only this one (case-insensitive)
   DefectSet defects;
   std::string dns;  // "" = /etc/resolv.conf
   std::uint16_t smtp_port = 25;

@@ -30,6 +30,9 @@ struct ReportRecord {
   std::string filename;
   std::string submitter;
   std::time_t first_attempt = 0;  // RPT-36: retries stop 24 h after this
+  // How many session records of (policy_domain, day) this report counts. With --flush the
+  // current day goes out in pieces: each flush reports only what no earlier one did.
+  std::size_t sessions = 0;
   std::vector<RuaState> rua;
 };
 

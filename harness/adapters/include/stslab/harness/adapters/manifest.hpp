@@ -5,6 +5,7 @@
 // Strings keep their {{placeholders}}: they are rendered when the adapter knows the lab.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -23,10 +24,14 @@ class ManifestError : public std::runtime_error {
 
 using Argv = std::vector<std::string>;
 
-// A directory created in the workdir, owned by `owner` (a user name; "" = whoever runs us).
+// A directory created in the workdir, owned by `owner` and `group` (names; "" = whoever runs
+// us), with `mode` (e.g. 01730; unset = the umask's choice). Postfix's queue directories are
+// made this way: "postfix check" would make them too, but costs over a second of CPU per start.
 struct Directory {
   std::string path;
   std::string owner;
+  std::string group;
+  std::optional<unsigned> mode;
 };
 
 struct TemplateFile {
@@ -54,6 +59,9 @@ struct Service {
   // Launched before `prepare` runs, in parallel with it (it does not depend on it); its
   // readiness is still awaited in order.
   bool early = false;
+  // How long a `run` service gets between SIGTERM and SIGKILL at stop. A service whose state
+  // the lab throws away anyway can be killed at once (0).
+  std::chrono::milliseconds stop_grace{3000};
 };
 
 struct Command {

@@ -1,0 +1,114 @@
+// CommandAdapter runs one target of a stslab.command-adapter/1 manifest (command_manifest.hpp):
+// every step is a shell command line run by /bin/sh -c inside the lab (core::run_process /
+// core::Child, so it lands wherever the lab puts children), under libfaketime when the target
+// says time_control: faketime and the lab moves time.
+//
+// Placeholders: what the lab supplies ({{workdir}}, {{state_dir}}, {{from}}, {{to}},
+// {{message}}, ...) is shell-quoted; a target's variables are inserted as written (they are
+// shell text, e.g. "--defect no-cert-verify"). Environment of every command: STSLAB_WORKDIR,
+// STSLAB_STATE_DIR, STSLAB_CA_BUNDLE, STSLAB_DNS, SSL_CERT_FILE = the lab bundle, SSL_CERT_DIR
+// and the proxy variables removed, then the manifest's `environment`.
+//
+// One-shot senders: submit() runs the command once and journals (Source::mta) an mta.delivery
+// event from its exit status and JSON line before returning; flush() re-runs it for every
+// message still deferred (or runs the declared flush command and reads status). Daemon senders:
+// submit() hands over the message; a watcher thread reads the status command and journals each
+// change of a message's state.
+//
+// Thread safety: submit, flush, queue, versions and clear_policy_cache may be called from
+// several threads at once; start and stop may not overlap anything else.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "stslab/core/process.hpp"
+#include "stslab/harness/adapter.hpp"
+#include "stslab/harness/adapters/command_manifest.hpp"
+#include "stslab/harness/adapters/command_status.hpp"
+#include "stslab/harness/adapters/template.hpp"
+
+namespace stslab::harness::adapters {
+
+// The reference sender's binary for {{stslab_sender}}: $STSLAB_SENDER, else the one built with
+// stslab, else "stslab-sender" (searched in PATH).
+std::string stslab_sender_path();
+
+class CommandAdapter : public MtaAdapter {
+ public:
+  // Throws std::invalid_argument if the manifest has no such target.
+  CommandAdapter(CommandManifest manifest, std::string target);
+  ~CommandAdapter() override;  // stop(), errors swallowed
+
+  std::string name() const override;
+  Capabilities capabilities() const override;
+  nlohmann::json versions() const override;
+
+  void start(const LabContext& lab) override;
+  void submit(const OutgoingMessage& message) override;
+  void flush() override;
+  std::vector<QueueEntry> queue() override;
+  void clear_policy_cache() override;
+  // Runs the `report` command, if declared ({{policy_domain}}: the domain the lab waits for).
+  void send_reports(const std::string& policy_domain) override;
+  void stop() override;
+
+  // The environment changes every command gets (for tests and docs).
+  const EnvChanges& environment() const { return env_; }
+  // The command line submit() runs for `message` (rendered and quoted).
+  std::string submit_command(const OutgoingMessage& message) const;
+
+ private:
+  struct Record {
+    OutgoingMessage message;
+    std::string state = "queued";  // queued | deferred | delivered | bounced
+    std::string reason;
+    std::string journaled;  // the last state + reason journaled (daemon: only changes count)
+    int attempts = 0;
+    bool in_flight = false;  // a one-shot attempt is running: a concurrent flush skips it
+  };
+
+  core::ProcessSpec spec_for(const std::string& command_line) const;
+  std::string render_lab(const std::string& text, const std::string& where) const;
+  core::ProcessResult run_checked(const std::string& what, const std::string& command_line,
+                                  const std::string& input = "") const;
+  void check_programs() const;
+  void start_sender();
+  // One-shot: one run of submit for the record under `key`; journals the outcome.
+  void attempt(const std::string& key);
+  void journal_delivery(const OutgoingMessage& message, const DeliveryReport& report) const;
+  // Runs the status command; updates records and journals changed outcomes.
+  std::vector<DeliveryReport> refresh_from_status();
+  void watch_status();
+  void wake_watcher();
+  void shutdown() noexcept;
+
+  CommandManifest manifest_;
+  CommandTarget target_;
+  LabContext lab_;
+  Variables quoted_;  // lab placeholders, shell-quoted, plus the target's variables
+  Variables raw_;     // the same unquoted, for non-shell fields (ready.tcp)
+  EnvChanges env_;
+  std::string faketime_library_;
+  std::string state_dir_;
+  std::optional<core::Child> sender_;  // a start command that keeps running
+  std::atomic<bool> started_ = false;
+
+  mutable std::mutex records_mutex_;
+  std::map<std::string, Record> records_;  // by message id (recipient if none)
+  std::vector<std::string> order_;         // keys in submission order
+
+  std::mutex watch_mutex_;
+  std::condition_variable watch_wake_;
+  bool watch_stop_ = false;
+  std::thread watcher_;
+
+  mutable std::mutex versions_mutex_;
+  mutable std::optional<nlohmann::json> versions_;
+};
+
+}  // namespace stslab::harness::adapters

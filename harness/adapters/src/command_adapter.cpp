@@ -1,0 +1,510 @@
+#include "stslab/harness/adapters/command_adapter.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+
+#include "stslab/harness/adapters/log_parser.hpp"
+#include "stslab/harness/adapters/shell_quote.hpp"
+#include "stslab/harness/adapters/waits.hpp"
+
+namespace stslab::harness::adapters {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kStopGrace = std::chrono::seconds(3);
+constexpr auto kFirstPoll = std::chrono::milliseconds(50);
+constexpr auto kLastPoll = std::chrono::milliseconds(1000);
+
+std::string trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+std::string describe(const core::ProcessResult& r) {
+  std::string how = r.timed_out          ? "timed out"
+                    : r.term_signal != 0 ? "killed by signal " + std::to_string(r.term_signal)
+                                         : "exit " + std::to_string(r.exit_code);
+  const auto out = trim(r.err + (r.err.empty() || r.out.empty() ? "" : "\n") + r.out);
+  return how + (out.empty() ? "" : ": " + out);
+}
+
+bool executable(const fs::path& p) {
+  return fs::is_regular_file(p) && access(p.c_str(), X_OK) == 0;
+}
+
+bool program_exists(const std::string& program) {
+  if (program.find('/') != std::string::npos) return executable(program);
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path : "/usr/local/bin:/usr/bin:/bin");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    if (!dir.empty() && executable(fs::path(dir) / program)) return true;
+  }
+  return false;
+}
+
+bool final_state(const std::string& state) {
+  return state == "delivered" || state == "bounced";
+}
+
+}  // namespace
+
+std::string stslab_sender_path() {
+  if (const char* env = std::getenv("STSLAB_SENDER"); env && *env) return env;
+#ifdef STSLAB_SENDER_PATH
+  if (executable(STSLAB_SENDER_PATH)) return STSLAB_SENDER_PATH;
+#endif
+  return "stslab-sender";
+}
+
+CommandAdapter::CommandAdapter(CommandManifest manifest, std::string target)
+    : manifest_(std::move(manifest)) {
+  const auto it = manifest_.targets.find(target);
+  if (it == manifest_.targets.end()) {
+    throw std::invalid_argument(manifest_.path + " defines no target '" + target + "'");
+  }
+  target_ = it->second;
+}
+
+CommandAdapter::~CommandAdapter() {
+  shutdown();
+}
+
+std::string CommandAdapter::name() const {
+  return target_.name;
+}
+
+Capabilities CommandAdapter::capabilities() const {
+  auto c = target_.capabilities;
+  if (target_.faketime) {
+    // Before start: could it? After: does it (the lab gave a timestamp file)?
+    c.time_control = started_ ? !faketime_library_.empty()
+                              : !find_faketime_library(kFaketimeLibraryGlobs).empty();
+  }
+  return c;
+}
+
+nlohmann::json CommandAdapter::versions() const {
+  std::lock_guard lock(versions_mutex_);
+  if (versions_) return *versions_;
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [program, command] : manifest_.versions) {
+    try {
+      const auto r = core::run_process(spec_for(render_lab(command, "versions." + program)), "",
+                                       std::chrono::seconds(10));
+      const auto text = trim(r.out);
+      out[program] = !r.timed_out && r.exit_code == 0 && !text.empty()
+                         ? text.substr(0, text.find('\n'))
+                         : "unknown";
+    } catch (const std::exception& e) {
+      out[program] = std::string("unknown (") + e.what() + ")";
+    }
+  }
+  versions_ = out;
+  return out;
+}
+
+std::string CommandAdapter::render_lab(const std::string& text, const std::string& where) const {
+  return render(text, quoted_, manifest_.path + ": " + where);
+}
+
+std::string CommandAdapter::submit_command(const OutgoingMessage& message) const {
+  Variables vars = quoted_;
+  vars["from"] = shell_quote(message.from);
+  vars["to"] = shell_quote(message.to);
+  vars["message"] = shell_quote(message.path);
+  vars["message_id"] = shell_quote(message.message_id);
+  return render(manifest_.submit, vars, manifest_.path + ": commands.submit");
+}
+
+core::ProcessSpec CommandAdapter::spec_for(const std::string& command_line) const {
+  return {.argv = {"/bin/sh", "-c", command_line}, .env = env_, .cwd = lab_.workdir};
+}
+
+core::ProcessResult CommandAdapter::run_checked(const std::string& what,
+                                                const std::string& command_line,
+                                                const std::string& input) const {
+  const auto r = core::run_process(spec_for(command_line), input, manifest_.timeout);
+  if (r.timed_out || r.exit_code != 0) {
+    throw std::runtime_error(target_.name + ": " + what + " (" + command_line +
+                             ") failed: " + describe(r));
+  }
+  return r;
+}
+
+void CommandAdapter::check_programs() const {
+  for (const auto& entry : manifest_.requires_programs) {
+    const auto program = render(entry, raw_, manifest_.path + ": requires");
+    if (!program_exists(program)) {
+      throw std::runtime_error(target_.name + ": " + program + " is not installed (" +
+                               manifest_.path + " requires it)");
+    }
+  }
+}
+
+void CommandAdapter::start(const LabContext& lab) {
+  if (started_) throw std::logic_error(target_.name + ": start() called twice");
+  if (lab.journal == nullptr) throw std::invalid_argument(target_.name + ": no journal given");
+  if (lab.workdir.empty()) throw std::invalid_argument(target_.name + ": no workdir given");
+  const auto t0 = Clock::now();
+  lab_ = lab;
+  state_dir_ = (fs::path(lab_.workdir) / "state").string();
+  fs::create_directories(state_dir_);
+
+  raw_ = {{"workdir", lab_.workdir},
+          {"state_dir", state_dir_},
+          {"ca_bundle", lab_.ca_bundle},
+          {"dns_address", lab_.dns_address},
+          {"mta_address", lab_.mta_address},
+          {"sender_domain", lab_.sender_domain},
+          {"faketime_file", lab_.faketime_file},
+          {"data_dir", manifest_.dir},
+          {"stslab_sender", stslab_sender_path()}};
+  quoted_.clear();
+  for (const auto& [k, v] : raw_)
+    quoted_[k] = shell_quote(v);
+  // A target's variables are shell text written by the manifest's author: inserted as written,
+  // with the lab's values inside them quoted (or not, outside the shell).
+  const Variables lab_raw = raw_, lab_quoted = quoted_;
+  for (const auto& [k, v] : target_.variables) {
+    const auto where = manifest_.path + ": targets." + target_.name + ".variables." + k;
+    raw_[k] = render(v, lab_raw, where);
+    quoted_[k] = render(v, lab_quoted, where);
+  }
+
+  env_ = {{"STSLAB_WORKDIR", lab_.workdir},
+          {"STSLAB_STATE_DIR", state_dir_},
+          {"STSLAB_CA_BUNDLE", lab_.ca_bundle},
+          {"STSLAB_DNS", lab_.dns_address},
+          // Trust the lab CA and nothing else, whatever this machine sets globally.
+          {"SSL_CERT_FILE", lab_.ca_bundle},
+          {"SSL_CERT_DIR", std::nullopt}};
+  for (const char* proxy :
+       {"https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"}) {
+    env_.emplace_back(proxy, std::nullopt);
+  }
+  for (const auto& [k, v] : manifest_.environment) {
+    env_.emplace_back(k, v ? std::optional(render(*v, raw_, manifest_.path + ": environment." + k))
+                           : std::nullopt);
+  }
+  faketime_library_.clear();
+  if (target_.faketime && !lab_.faketime_file.empty()) {
+    faketime_library_ = find_faketime_library(kFaketimeLibraryGlobs);
+    if (faketime_library_.empty()) {
+      throw std::runtime_error(target_.name +
+                               ": the lab moves time but libfaketime is not installed "
+                               "(Debian package faketime)");
+    }
+    for (auto& change : faketime_env(faketime_library_, lab_.faketime_file))
+      env_.push_back(std::move(change));
+  }
+
+  check_programs();
+  try {
+    start_sender();
+    if (manifest_.submit_mode == SubmitMode::daemon) {
+      watch_stop_ = false;
+      watcher_ = std::thread([this] { watch_status(); });
+    }
+  } catch (...) {
+    shutdown();
+    throw;
+  }
+  started_ = true;
+  lab_.journal->append(
+      core::Source::mta, "mta.lifecycle", "", target_.name,
+      {{"step", "ready"},
+       {"service", target_.name},
+       {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count()}});
+}
+
+void CommandAdapter::start_sender() {
+  if (manifest_.start.empty()) return;
+  const auto command = render_lab(manifest_.start, "commands.start");
+  if (manifest_.ready_tcp.empty()) {
+    // Without `ready`, start is a set-up step that must finish.
+    run_checked("start", command);
+    return;
+  }
+  const auto log = (fs::path(lab_.workdir) / "start.log").string();
+  sender_ = core::Child::spawn(spec_for(command), log);
+  const auto where = render(manifest_.ready_tcp, raw_, manifest_.path + ": commands.start.ready");
+  const auto deadline = Clock::now() + manifest_.timeout;
+  if (wait_for_tcp(where, deadline, {lab_.workdir}, [this] { return sender_->running(); })) return;
+  const auto tail = tail_of_file(log);
+  throw std::runtime_error(
+      target_.name + ": the sender started by '" + command + "' " +
+      (sender_->running() ? "did not accept connections on " + where
+                          : "exited before accepting connections on " + where) +
+      "\n--- last lines of " + log + " ---\n" + (tail.empty() ? "(empty)\n" : tail));
+}
+
+void CommandAdapter::submit(const OutgoingMessage& message) {
+  if (!started_) throw std::logic_error(target_.name + ": submit() before start()");
+  const auto key = message.message_id.empty() ? message.to : message.message_id;
+  {
+    std::lock_guard lock(records_mutex_);
+    auto [it, added] = records_.try_emplace(key);
+    if (!added && it->second.in_flight) {
+      throw std::logic_error(target_.name + ": " + key + " is being submitted already");
+    }
+    if (added) order_.push_back(key);
+    it->second = Record{.message = message, .in_flight = true};
+  }
+  if (manifest_.submit_mode == SubmitMode::oneshot) {
+    attempt(key);
+    return;
+  }
+  try {
+    run_checked("submitting to " + message.to, submit_command(message));
+  } catch (...) {
+    std::lock_guard lock(records_mutex_);
+    records_[key].in_flight = false;
+    records_[key].state = "bounced";
+    throw;
+  }
+  {
+    std::lock_guard lock(records_mutex_);
+    records_[key].in_flight = false;
+  }
+  wake_watcher();
+}
+
+void CommandAdapter::attempt(const std::string& key) {
+  OutgoingMessage message;
+  {
+    std::lock_guard lock(records_mutex_);
+    message = records_.at(key).message;
+  }
+  DeliveryReport report;
+  try {
+    const auto result = core::run_process(spec_for(submit_command(message)), "", manifest_.timeout);
+    report = parse_oneshot_result(result);
+  } catch (...) {
+    std::lock_guard lock(records_mutex_);
+    records_.at(key).in_flight = false;
+    throw;
+  }
+  {
+    // The record first: whoever wakes on the event and asks queue() sees the same.
+    std::lock_guard lock(records_mutex_);
+    auto& r = records_.at(key);
+    r.state = report.state;
+    r.reason = report.reason;
+    r.journaled = report.state + "\n" + report.reason;
+    ++r.attempts;
+    r.in_flight = false;
+  }
+  journal_delivery(message, report);
+}
+
+void CommandAdapter::journal_delivery(const OutgoingMessage& message,
+                                      const DeliveryReport& report) const {
+  const auto queue_id = message.message_id.empty() ? message.to : message.message_id;
+  auto data = delivery_event_data(report, message.to, queue_id);
+  const auto host = relay_host(data);
+  lab_.journal->append(core::Source::mta, "mta.delivery", recipient_domain(message.to), host,
+                       std::move(data));
+}
+
+void CommandAdapter::flush() {
+  if (!started_) return;
+  if (!manifest_.flush.empty()) {
+    run_checked("flush", render_lab(manifest_.flush, "commands.flush"));
+    if (!manifest_.status.empty()) refresh_from_status();
+    wake_watcher();
+    return;
+  }
+  if (manifest_.submit_mode != SubmitMode::oneshot) return;  // no way to ask a daemon
+  // A one-shot sender retries by being run again, for every message still deferred. They run
+  // side by side: each may wait on its own timeouts.
+  std::vector<std::string> keys;
+  {
+    std::lock_guard lock(records_mutex_);
+    for (const auto& key : order_) {
+      auto& r = records_.at(key);
+      if (r.state == "deferred" && !r.in_flight) {
+        r.in_flight = true;
+        keys.push_back(key);
+      }
+    }
+  }
+  std::vector<std::exception_ptr> errors(keys.size());
+  std::vector<std::thread> threads;
+  threads.reserve(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    threads.emplace_back([this, &keys, &errors, i] {
+      try {
+        attempt(keys[i]);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  for (const auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+std::vector<DeliveryReport> CommandAdapter::refresh_from_status() {
+  const auto r = run_checked("reading the status", render_lab(manifest_.status, "commands.status"));
+  auto reports = parse_status_lines(r.out);
+  std::vector<std::pair<OutgoingMessage, DeliveryReport>> changed;
+  {
+    std::lock_guard lock(records_mutex_);
+    for (auto& report : reports) {
+      auto it = records_.find(report.id);
+      if (it == records_.end()) {
+        it = std::find_if(records_.begin(), records_.end(), [&](const auto& kv) {
+          return !report.recipient.empty() && kv.second.message.to == report.recipient;
+        });
+      }
+      if (it == records_.end()) continue;  // not ours (or from before this run)
+      auto& rec = it->second;
+      if (report.recipient.empty()) report.recipient = rec.message.to;
+      rec.state = report.state;
+      rec.reason = report.reason;
+      const auto fingerprint = report.state + "\n" + report.reason + "\n" +
+                               report.details.value("attempts", nlohmann::json()).dump();
+      if (delivery_status(report.state) && fingerprint != rec.journaled) {
+        rec.journaled = fingerprint;
+        changed.emplace_back(rec.message, report);
+      }
+    }
+  }
+  for (const auto& [message, report] : changed)
+    journal_delivery(message, report);
+  return reports;
+}
+
+void CommandAdapter::watch_status() {
+  auto interval = kFirstPoll;
+  std::string last_error;  // journaled once, not on every poll
+  std::unique_lock lock(watch_mutex_);
+  while (!watch_stop_) {
+    bool pending = false;
+    {
+      std::lock_guard records_lock(records_mutex_);
+      for (const auto& [key, r] : records_)
+        pending = pending || !final_state(r.state);
+    }
+    // Nothing in flight: sleep until a submit or flush wakes us.
+    const auto woken = pending ? watch_wake_.wait_for(lock, interval) == std::cv_status::no_timeout
+                               : (watch_wake_.wait(lock), true);
+    if (watch_stop_) break;
+    interval = woken ? kFirstPoll : std::min(interval * 2, kLastPoll);
+    lock.unlock();
+    try {
+      refresh_from_status();
+      last_error.clear();
+    } catch (const std::exception& e) {
+      if (last_error != e.what()) {
+        last_error = e.what();
+        lab_.journal->append(core::Source::mta, "mta.error", "", "", {{"error", last_error}});
+      }
+      interval = kLastPoll;
+    }
+    lock.lock();
+  }
+}
+
+void CommandAdapter::wake_watcher() {
+  // Taking the lock first: the watcher is then either waiting or yet to look at the records,
+  // so the wake-up cannot fall between its look and its wait.
+  { std::lock_guard lock(watch_mutex_); }
+  watch_wake_.notify_all();
+}
+
+std::vector<QueueEntry> CommandAdapter::queue() {
+  std::vector<QueueEntry> out;
+  if (!manifest_.status.empty()) {
+    for (const auto& r : refresh_from_status()) {
+      out.push_back(
+          {.recipient = r.recipient, .state = r.state, .reason = r.reason, .queue_id = r.id});
+    }
+    return out;
+  }
+  std::lock_guard lock(records_mutex_);
+  for (const auto& key : order_) {
+    const auto& r = records_.at(key);
+    out.push_back(
+        {.recipient = r.message.to, .state = r.state, .reason = r.reason, .queue_id = key});
+  }
+  return out;
+}
+
+void CommandAdapter::clear_policy_cache() {
+  if (manifest_.clear_cache.empty()) return;
+  run_checked("clearing the policy cache",
+              render_lab(manifest_.clear_cache, "commands.clear_cache"));
+}
+
+void CommandAdapter::send_reports(const std::string& policy_domain) {
+  if (manifest_.report.empty()) return;
+  // A report that cannot be delivered is the sender's behaviour under test (a stripped report
+  // MX, say), not a broken lab: journal what the command said and let the scenario judge what
+  // arrived. Only a command that cannot run at all is an error.
+  Variables vars = quoted_;
+  vars["policy_domain"] = shell_quote(policy_domain);
+  const auto line = render(manifest_.report, vars, manifest_.path + ": commands.report");
+  const auto r = core::run_process(spec_for(line), "", manifest_.timeout);
+  if (r.exit_code < 0 && !r.timed_out && r.term_signal == 0) {
+    throw std::runtime_error(target_.name + ": sending TLS-RPT reports (" + line +
+                             ") failed: " + describe(r));
+  }
+  lab_.journal->append(core::Source::mta, "mta.report", "", target_.name,
+                       {{"exit", r.exit_code},
+                        {"timed_out", r.timed_out},
+                        {"out", r.out},
+                        {"err", r.err.substr(0, 4000)}});
+}
+
+void CommandAdapter::stop() {
+  shutdown();
+}
+
+void CommandAdapter::shutdown() noexcept {
+  const auto t0 = Clock::now();
+  if (watcher_.joinable()) {
+    {
+      std::lock_guard lock(watch_mutex_);
+      watch_stop_ = true;
+    }
+    watch_wake_.notify_all();
+    watcher_.join();
+  }
+  const bool was_started = started_ || sender_.has_value();
+  try {
+    if (!manifest_.stop.empty() && was_started) {
+      run_checked("stop", render_lab(manifest_.stop, "commands.stop"));
+    }
+  } catch (const std::exception& e) {
+    // The lab kills what is left; the journal keeps why the graceful stop failed.
+    if (lab_.journal) {
+      lab_.journal->append(core::Source::mta, "mta.error", "", "", {{"error", e.what()}});
+    }
+  }
+  if (sender_) {
+    sender_->stop(kStopGrace);
+    sender_.reset();
+  }
+  if (was_started && lab_.journal) {
+    lab_.journal->append(
+        core::Source::mta, "mta.lifecycle", "", target_.name,
+        {{"step", "stopped"},
+         {"service", target_.name},
+         {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count()}});
+  }
+  started_ = false;
+}
+
+}  // namespace stslab::harness::adapters

@@ -1,0 +1,65 @@
+#include "yaml_fields.hpp"
+
+#include <algorithm>
+
+namespace stslab::harness::adapters {
+
+void YamlFields::fail(const YAML::Node& node, const std::string& what) const {
+  const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
+  throw ManifestError(path_ + (line > 0 ? ":" + std::to_string(line) : "") + ": " + what);
+}
+
+void YamlFields::only_keys(const YAML::Node& node, const std::string& where,
+                           std::initializer_list<const char*> allowed) const {
+  if (!node.IsMap()) fail(node, where + ": expected a map");
+  for (const auto& kv : node) {
+    const auto key = kv.first.as<std::string>();
+    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
+      std::string list;
+      for (const char* a : allowed)
+        list += (list.empty() ? "" : ", ") + std::string(a);
+      fail(kv.first, where + ": unknown key '" + key + "' (known: " + list + ")");
+    }
+  }
+}
+
+std::string YamlFields::scalar(const YAML::Node& node, const std::string& where) const {
+  if (!node.IsScalar()) fail(node, where + ": expected a string");
+  return node.as<std::string>();
+}
+
+std::string YamlFields::optional_scalar(const YAML::Node& map, const char* key,
+                                        const std::string& where) const {
+  const auto node = map[key];
+  return node.IsDefined() ? scalar(node, where + "." + key) : std::string();
+}
+
+std::vector<std::string> YamlFields::strings(const YAML::Node& node,
+                                             const std::string& where) const {
+  if (!node.IsDefined()) return {};
+  if (!node.IsSequence()) fail(node, where + ": expected a list");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    out.push_back(scalar(node[i], where + "[" + std::to_string(i) + "]"));
+  }
+  return out;
+}
+
+bool YamlFields::boolean(const YAML::Node& node, const std::string& where) const {
+  if (!node.IsDefined()) return false;
+  try {
+    return node.as<bool>();
+  } catch (const YAML::Exception&) {
+    fail(node, where + ": expected true or false");
+  }
+}
+
+YAML::Node YamlFields::load() const {
+  try {
+    return YAML::LoadFile(path_);
+  } catch (const YAML::Exception& e) {
+    throw ManifestError(path_ + ": " + e.what());
+  }
+}
+
+}  // namespace stslab::harness::adapters

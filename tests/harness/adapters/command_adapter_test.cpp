@@ -1,0 +1,337 @@
+// CommandAdapter against fake senders made of shell: quoting, the environment every command
+// gets, one-shot outcomes journaled before submit() returns, deferred bookkeeping and flush,
+// side-by-side submits, a daemon sender read through its status command, a supervised start
+// command, libfaketime. No lab needed: commands run as plain children here.
+#include "stslab/harness/adapters/command_adapter.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "command_fixture.hpp"
+#include "stslab/harness/adapters/waits.hpp"
+
+namespace stslab::harness::adapters {
+namespace {
+
+using testing::ScratchDir;
+using Clock = std::chrono::steady_clock;
+
+// A one-shot fake: defers a recipient's first attempt, delivers the second; a recipient
+// starting with "bounce" is bounced. Every attempt is counted in the state directory.
+constexpr const char* kFlakySender = R"(
+to="$1"
+n=$(cat "$STSLAB_STATE_DIR/count.$to" 2>/dev/null || echo 0)
+n=$((n + 1))
+echo "$n" > "$STSLAB_STATE_DIR/count.$to"
+case "$to" in
+  bounce*) echo '{"state":"bounced","reason":"550 no such user"}'; exit 69;;
+esac
+if [ "$n" -eq 1 ]; then
+  echo "{\"recipient\":\"$to\",\"state\":\"deferred\",\"reason\":\"MX offers no STARTTLS\",\"mx\":\"mx1.a.test\",\"tls\":false}"
+  exit 75
+fi
+echo "{\"recipient\":\"$to\",\"state\":\"delivered\",\"reason\":\"250 ok\",\"mx\":\"mx1.a.test\",\"attempts\":$n}"
+)";
+
+class CommandAdapterTest : public ::testing::Test {
+ protected:
+  CommandAdapterTest() : journal_(clock_) {}
+
+  // An adapter for target "t" of a manifest whose commands section is `commands`.
+  std::unique_ptr<CommandAdapter> adapter(
+      const std::string& commands, const std::string& extra = "",
+      const std::string& capabilities = "{time_control: none, tls_rpt: no, mta_sts: yes}") {
+    const auto path = dir_.write(
+        "adapter/manifest.yaml",
+        "schema: stslab.command-adapter/1\ncapabilities: " + capabilities + "\ncommands:\n" +
+            commands + extra + "\ntargets:\n  t: {variables: {flags: \"--x {{state_dir}}\"}}\n");
+    return std::make_unique<CommandAdapter>(load_command_manifest(path), "t");
+  }
+
+  LabContext lab(const std::string& faketime_file = "") {
+    return {.workdir = dir_.path() + "/mta",
+            .ca_bundle = dir_.write("ca.pem", "not a real bundle\n"),
+            .dns_address = "127.0.0.53",
+            .mta_address = "127.0.0.1",
+            .sender_domain = "sender.test",
+            .faketime_file = faketime_file,
+            .journal = &journal_,
+            .clock = &clock_};
+  }
+
+  OutgoingMessage message(const std::string& to) {
+    return {.from = "s@sender.test",
+            .to = to,
+            .path = dir_.write("msg/" + to + ".eml", "Subject: x\n\nhi\n"),
+            .message_id = to + ".id@stslab.test"};
+  }
+
+  std::vector<core::Event> deliveries(const std::string& recipient) {
+    auto events = journal_.query({.kind = "mta.delivery"});
+    events.erase(std::remove_if(events.begin(), events.end(),
+                                [&](const core::Event& e) {
+                                  return e.data.value("recipient", "") != recipient;
+                                }),
+                 events.end());
+    return events;
+  }
+
+  core::LabClock clock_;
+  core::Journal journal_;
+  ScratchDir dir_;
+};
+
+TEST_F(CommandAdapterTest, PlaceholdersAreQuotedSoARecipientCannotRunCommands) {
+  const auto pwned = dir_.path() + "/pwned";
+  dir_.script("adapter/args.sh",
+              "for a; do printf '%s\\n' \"$a\"; done > \"$STSLAB_STATE_DIR/args\"\n");
+  auto mta = adapter(
+      "  submit: \"{{data_dir}}/args.sh {{from}} {{to}} {{message}} {{message_id}} "
+      "{{flags}}\"\n");
+  mta->start(lab());
+  const std::string evil =
+      "o'brien$(touch " + pwned + ")`touch " + pwned + "`;touch " + pwned + "@a.test";
+  auto m = message("plain@a.test");
+  m.to = evil;
+  m.message_id = "id with \"quotes\" and $HOME";
+  mta->submit(m);
+  EXPECT_FALSE(dir_.exists("pwned")) << "the recipient ran a command";
+  // Each value arrived as one argument, byte for byte; the target's variable was split as
+  // shell text, with the lab's value inside it quoted.
+  EXPECT_EQ(dir_.read("mta/state/args"), "s@sender.test\n" + evil + "\n" + m.path + "\n" +
+                                             m.message_id + "\n--x\n" + dir_.path() +
+                                             "/mta/state\n");
+  mta->stop();
+}
+
+TEST_F(CommandAdapterTest, EveryCommandGetsTheLabEnvironment) {
+  setenv("SSL_CERT_DIR", "/etc/ssl/certs", 1);
+  setenv("https_proxy", "http://proxy.example:3128", 1);
+  auto mta = adapter("  submit: \"env > \\\"$STSLAB_STATE_DIR/env\\\"\"\n",
+                     "\nenvironment: {MY_HOME: \"{{workdir}}/home\", LANG: null}");
+  mta->start(lab());
+  mta->submit(message("m1@a.test"));
+  unsetenv("SSL_CERT_DIR");
+  unsetenv("https_proxy");
+  const auto env = dir_.read("mta/state/env");
+  const auto has = [&](const std::string& line) {
+    return env.find("\n" + line + "\n") != std::string::npos || env.rfind(line + "\n", 0) == 0;
+  };
+  EXPECT_TRUE(has("STSLAB_WORKDIR=" + dir_.path() + "/mta")) << env;
+  EXPECT_TRUE(has("STSLAB_STATE_DIR=" + dir_.path() + "/mta/state")) << env;
+  EXPECT_TRUE(has("STSLAB_CA_BUNDLE=" + dir_.path() + "/ca.pem")) << env;
+  EXPECT_TRUE(has("STSLAB_DNS=127.0.0.53")) << env;
+  EXPECT_TRUE(has("SSL_CERT_FILE=" + dir_.path() + "/ca.pem")) << env;
+  EXPECT_TRUE(has("MY_HOME=" + dir_.path() + "/mta/home")) << env;
+  EXPECT_EQ(env.find("SSL_CERT_DIR="), std::string::npos) << env;
+  EXPECT_EQ(env.find("https_proxy="), std::string::npos) << env;
+  EXPECT_EQ(env.find("\nLANG="), std::string::npos) << env;
+  EXPECT_EQ(env.find("LD_PRELOAD="), std::string::npos) << env;  // no faketime asked for
+  mta->stop();
+}
+
+TEST_F(CommandAdapterTest, OneShotOutcomesAreJournaledBeforeSubmitReturns) {
+  dir_.script("adapter/flaky.sh", kFlakySender);
+  auto mta = adapter("  submit: \"{{data_dir}}/flaky.sh {{to}}\"\n");
+  mta->start(lab());
+  mta->submit(message("m1@a.test"));
+  auto events = deliveries("m1@a.test");
+  ASSERT_EQ(events.size(), 1u);
+  const auto& e = events[0];
+  EXPECT_EQ(e.source, core::Source::mta);
+  EXPECT_EQ(e.domain, "a.test");  // the engine looks events up by the scenario's domain
+  EXPECT_EQ(e.host, "mx1.a.test");
+  EXPECT_EQ(e.data.value("status", ""), "deferred");
+  EXPECT_EQ(e.data.value("reason", ""), "MX offers no STARTTLS");
+  EXPECT_EQ(e.data.value("relay", ""), "mx1.a.test");
+  EXPECT_EQ(e.data.value("queue_id", ""), "m1@a.test.id@stslab.test");
+  EXPECT_EQ(e.data.value("tls", true), false);
+  EXPECT_EQ(e.data.value("exit", 0), 75);
+
+  mta->submit(message("bounce@a.test"));
+  events = deliveries("bounce@a.test");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].data.value("status", ""), "bounced");
+  EXPECT_EQ(events[0].data.value("reason", ""), "550 no such user");
+  mta->stop();
+}
+
+TEST_F(CommandAdapterTest, FlushResubmitsOnlyWhatIsStillDeferred) {
+  dir_.script("adapter/flaky.sh", kFlakySender);
+  auto mta = adapter("  submit: \"{{data_dir}}/flaky.sh {{to}}\"\n");
+  ASSERT_TRUE(mta->capabilities().flush);
+  mta->start(lab());
+  mta->submit(message("m1@a.test"));
+  mta->submit(message("bounce@a.test"));
+  auto q = mta->queue();
+  ASSERT_EQ(q.size(), 2u);
+  EXPECT_EQ(q[0].recipient, "m1@a.test");
+  EXPECT_EQ(q[0].state, "deferred");
+  EXPECT_EQ(q[0].reason, "MX offers no STARTTLS");
+  EXPECT_EQ(q[0].queue_id, "m1@a.test.id@stslab.test");
+  EXPECT_EQ(q[1].state, "bounced");
+
+  mta->flush();
+  auto events = deliveries("m1@a.test");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].data.value("status", ""), "sent");
+  EXPECT_EQ(events[1].data.value("attempts", 0), 2);
+  q = mta->queue();
+  EXPECT_EQ(q[0].state, "delivered");
+  EXPECT_EQ(q[1].state, "bounced");
+
+  mta->flush();  // nothing deferred: nothing runs
+  EXPECT_EQ(dir_.read("mta/state/count.m1@a.test"), "2\n");
+  EXPECT_EQ(dir_.read("mta/state/count.bounce@a.test"), "1\n");
+  EXPECT_EQ(deliveries("m1@a.test").size(), 2u);
+  mta->stop();
+}
+
+TEST_F(CommandAdapterTest, SideBySideSubmitsAndFlushesTryEachMessageOncePerRound) {
+  dir_.script("adapter/flaky.sh", kFlakySender);
+  auto mta = adapter("  submit: \"{{data_dir}}/flaky.sh {{to}}\"\n");
+  mta->start(lab());
+  constexpr int kMessages = 12;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kMessages; ++i) {
+    threads.emplace_back([&, i] { mta->submit(message("m" + std::to_string(i) + "@a.test")); });
+  }
+  for (auto& t : threads)
+    t.join();
+  threads.clear();
+  for (int i = 0; i < 3; ++i)
+    threads.emplace_back([&] { mta->flush(); });
+  for (auto& t : threads)
+    t.join();
+  for (int i = 0; i < kMessages; ++i) {
+    const auto to = "m" + std::to_string(i) + "@a.test";
+    EXPECT_EQ(dir_.read("mta/state/count." + to), "2\n") << to;
+    const auto events = deliveries(to);
+    ASSERT_EQ(events.size(), 2u) << to;
+    EXPECT_EQ(events[1].data.value("status", ""), "sent") << to;
+  }
+  mta->stop();
+}
+
+TEST_F(CommandAdapterTest, ADaemonSenderIsFollowedThroughItsStatusCommand) {
+  // The "daemon": submit spools the recipient; the test plays the sender by writing results.
+  auto mta = adapter(
+      "  submit: \"echo {{message_id}} >> \\\"$STSLAB_STATE_DIR/spool\\\"\"\n"
+      "  status: \"cat \\\"$STSLAB_STATE_DIR/results\\\" 2>/dev/null || true\"\n",
+      "\nsubmit_mode: daemon");
+  EXPECT_FALSE(mta->capabilities().flush);  // no flush command
+  mta->start(lab());
+  const auto m = message("m1@a.test");
+  mta->submit(m);
+  EXPECT_EQ(dir_.read("mta/state/spool"), m.message_id + "\n");
+  EXPECT_TRUE(deliveries("m1@a.test").empty());
+  dir_.write("mta/state/results",
+             "{\"id\":\"" + m.message_id + "\",\"state\":\"deferred\",\"reason\":\"no TLS\"}\n");
+  const auto deferred = journal_.wait_for(
+      [](const core::Event& e) {
+        return e.kind == "mta.delivery" && e.data.value("status", "") == "deferred";
+      },
+      Clock::now() + std::chrono::seconds(5));
+  ASSERT_TRUE(deferred.has_value()) << "the watcher did not journal the deferral";
+  EXPECT_EQ(deferred->data.value("recipient", ""), "m1@a.test");
+  EXPECT_EQ(deferred->data.value("reason", ""), "no TLS");
+  dir_.write("mta/state/results",
+             "{\"recipient\":\"m1@a.test\",\"state\":\"delivered\",\"reason\":\"250\"}\n");
+  const auto sent = journal_.wait_for(
+      [](const core::Event& e) {
+        return e.kind == "mta.delivery" && e.data.value("status", "") == "sent";
+      },
+      Clock::now() + std::chrono::seconds(5));
+  ASSERT_TRUE(sent.has_value()) << "the watcher did not journal the delivery";
+  const auto q = mta->queue();
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0].state, "delivered");
+  mta->stop();
+  EXPECT_EQ(deliveries("m1@a.test").size(), 2u);  // each change once
+}
+
+TEST_F(CommandAdapterTest, AStartedSenderIsSupervisedUntilStop) {
+  // A free port for the fake daemon.
+  const int probe = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  getsockname(probe, reinterpret_cast<sockaddr*>(&addr), &len);
+  const auto port = std::to_string(ntohs(addr.sin_port));
+  close(probe);
+
+  auto mta = adapter(
+      "  start:\n    run: \"exec python3 -c 'import socket, time; s = socket.socket(); "
+      "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((\\\"127.0.0.1\\\", " +
+      port +
+      ")); s.listen(); time.sleep(120)'\"\n"
+      "    ready: {tcp: \"{{mta_address}}:" +
+      port +
+      "\"}\n"
+      "  submit: \"true\"\n"
+      "  clear_cache: \"touch \\\"$STSLAB_STATE_DIR/cleared\\\"\"\n"
+      "  stop: \"touch \\\"$STSLAB_WORKDIR/stopped\\\"\"\n");
+  ASSERT_TRUE(mta->capabilities().clear_cache);
+  mta->start(lab());
+  EXPECT_TRUE(tcp_accepts("127.0.0.1:" + port));
+  mta->clear_policy_cache();
+  EXPECT_TRUE(dir_.exists("mta/state/cleared"));
+  mta->stop();
+  EXPECT_TRUE(dir_.exists("mta/stopped"));
+  EXPECT_FALSE(tcp_accepts("127.0.0.1:" + port)) << "the started sender outlived stop()";
+}
+
+TEST_F(CommandAdapterTest, AStartThatFailsOrAMissingProgramStopsStart) {
+  auto mta = adapter("  start: \"echo cannot >&2; exit 3\"\n  submit: \"true\"\n");
+  try {
+    mta->start(lab());
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot"), std::string::npos) << e.what();
+  }
+  auto missing = adapter("  submit: \"true\"\n", "\nrequires: [no-such-sender-xyz]");
+  try {
+    missing->start(lab());
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("no-such-sender-xyz is not installed"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST_F(CommandAdapterTest, TimeControlRunsEveryCommandUnderLibfaketime) {
+  auto mta = adapter(
+      "  submit: \"date -u +%Y > \\\"$STSLAB_STATE_DIR/year\\\"; env > "
+      "\\\"$STSLAB_STATE_DIR/env\\\"\"\n",
+      "", "{time_control: faketime, tls_rpt: no, mta_sts: yes}");
+  if (!mta->capabilities().time_control) GTEST_SKIP() << "libfaketime is not installed";
+  const auto stamp = dir_.write("faketime.rc", "@2031-06-01 12:00:00\n");
+  mta->start(lab(stamp));
+  EXPECT_TRUE(mta->capabilities().time_control);
+  mta->submit(message("m1@a.test"));
+  const auto env = dir_.read("mta/state/env");
+  EXPECT_NE(env.find("LD_PRELOAD="), std::string::npos) << env;
+  EXPECT_NE(env.find("FAKETIME_TIMESTAMP_FILE=" + stamp), std::string::npos) << env;
+  EXPECT_EQ(dir_.read("mta/state/year"), "2031\n");
+  mta->stop();
+}
+
+TEST_F(CommandAdapterTest, WithoutAFaketimeFileTheTargetHasNoTimeControl) {
+  auto mta =
+      adapter("  submit: \"true\"\n", "", "{time_control: faketime, tls_rpt: no, mta_sts: yes}");
+  mta->start(lab());
+  EXPECT_FALSE(mta->capabilities().time_control);
+  mta->stop();
+}
+
+}  // namespace
+}  // namespace stslab::harness::adapters
