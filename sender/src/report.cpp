@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <ostream>
+#include <set>
 
 #include "stslab/sender/dkim.hpp"
 #include "stslab/sender/encoding.hpp"
@@ -28,22 +29,23 @@ namespace {
 
 constexpr std::time_t kRetryWindow = 24 * 3600;  // RFC 8460 §5.5 (RPT-36)
 
-bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
+// Policy domains name state directories: compared and stored in lower case.
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
 }
 
-// Report runs may overlap (a lab flushes per scenario, side by side): one at a time per state
-// directory, or two would read and rewrite reports/state.json over each other.
+// Report runs may overlap (a lab flushes per scenario, side by side): one at a time per policy
+// domain, or two would read and rewrite that domain's state over each other. Domains do not
+// wait for each other.
 class StateLock {
  public:
-  explicit StateLock(const std::filesystem::path& state_dir) {
-    std::filesystem::create_directories(state_dir / "reports");
-    fd_ = ::open((state_dir / "reports" / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  explicit StateLock(const std::filesystem::path& dir) {
+    std::filesystem::create_directories(dir);
+    fd_ = ::open((dir / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) {
-      throw std::runtime_error("cannot lock " + (state_dir / "reports" / "lock").string());
+      throw std::runtime_error("cannot lock " + (dir / "lock").string());
     }
   }
   ~StateLock() {
@@ -133,44 +135,64 @@ class Reporter {
              o.smtp_port,
              o.helo.empty() ? local_host_name() : o.helo,
              o.state_dir,
-             diag},
-        state_(o.state_dir) {}
+             diag} {}
 
   ReportRun run() {
     const std::time_t now = std::time(nullptr);
-    const std::string today = utc_day(now);
     const auto records =
         read_records(std::filesystem::path(o_.state_dir) / "sessions.jsonl", diag_);
-    // RFC 8460 §4.1: a day is reported once it is over. With --flush today goes out now, and
-    // again at the next flush with whatever came since: the records earlier flushes counted
-    // are left out, so no session is reported twice.
-    std::map<std::string, std::size_t> reported_today;  // policy domain -> records counted
-    for (const auto& r : state_.records()) {
-      if (r.day == today) reported_today[r.policy_domain] += r.sessions;
+    // Every domain with sessions, and every domain with reports still to deliver (retries).
+    std::set<std::string> domains;
+    for (const auto& rec : records)
+      domains.insert(lower(rec.policy_domain));
+    const auto reports_dir = std::filesystem::path(o_.state_dir) / "reports";
+    if (std::filesystem::is_directory(reports_dir)) {
+      for (const auto& entry : std::filesystem::directory_iterator(reports_dir)) {
+        if (entry.is_directory()) domains.insert(entry.path().filename().string());
+      }
     }
-    std::map<std::pair<std::string, std::string>, std::size_t> seen, fresh_count;
-    std::vector<SessionRecord> fresh;
-    for (const auto& rec : records) {
-      if (!o_.domain.empty() && !same_name(rec.policy_domain, o_.domain)) continue;
-      const auto n = seen[{rec.policy_domain, rec.day}]++;
-      if (rec.day == today && n < reported_today[rec.policy_domain]) continue;
-      ++fresh_count[{rec.policy_domain, rec.day}];
-      fresh.push_back(rec);
-    }
-    for (const auto& dd : aggregate_sessions(fresh, o_.defects)) {
-      const bool due = dd.day < today || (o_.flush && dd.day == today);
-      const bool done_before = dd.day != today && state_.find(dd.policy_domain, dd.day);
-      if (due && !done_before) create(dd, now, fresh_count[{dd.policy_domain, dd.day}]);
-    }
-    for (auto& r : state_.records()) {
-      if (!o_.domain.empty() && !same_name(r.policy_domain, o_.domain)) continue;
-      if (r.status == "pending") deliver(r, now);
+    for (const auto& domain : domains) {
+      if (!o_.domain.empty() && domain != lower(o_.domain)) continue;
+      StateLock lock(reports_dir / domain);
+      ReportState state(reports_dir / domain);
+      state_ = &state;
+      run_domain(domain, records, now);
+      state_ = nullptr;
     }
     out_.exit_code = failed_ ? kExitDeferred : 0;
     return std::move(out_);
   }
 
  private:
+  void run_domain(const std::string& domain, const std::vector<SessionRecord>& records,
+                  std::time_t now) {
+    const std::string today = utc_day(now);
+    // RFC 8460 §4.1: a day is reported once it is over. With --flush today goes out now, and
+    // again at the next flush with whatever came since: the records earlier flushes counted
+    // are left out, so no session is reported twice.
+    std::size_t reported_today = 0;
+    for (const auto& r : state_->records()) {
+      if (r.day == today) reported_today += r.sessions;
+    }
+    std::map<std::string, std::size_t> seen, fresh_count;  // by day
+    std::vector<SessionRecord> fresh;
+    for (const auto& rec : records) {
+      if (lower(rec.policy_domain) != domain) continue;
+      const auto n = seen[rec.day]++;
+      if (rec.day == today && n < reported_today) continue;
+      ++fresh_count[rec.day];
+      fresh.push_back(rec);
+    }
+    for (const auto& dd : aggregate_sessions(fresh, o_.defects)) {
+      const bool due = dd.day < today || (o_.flush && dd.day == today);
+      const bool done_before = dd.day != today && state_->find(dd.policy_domain, dd.day);
+      if (due && !done_before) create(dd, now, fresh_count[dd.day]);
+    }
+    for (auto& r : state_->records()) {
+      if (r.status == "pending") deliver(r, now);
+    }
+  }
+
   // Builds and stores the report of one (domain, day), after the TLS-RPT record says where
   // it goes (RFC 8460 §3: looked up at report time, RPT-01).
   void create(const DomainDay& dd, std::time_t now, std::size_t sessions) {
@@ -191,8 +213,8 @@ class Reporter {
       r.status = "no-tlsrpt";
       out_.lines.push_back(line_for(
           r, nullptr, true, "not sent: no usable TLS-RPT record (" + selection.detail + ")"));
-      state_.add(std::move(r));
-      state_.save();
+      state_->add(std::move(r));
+      state_->save();
       return;
     }
     r.submitter = !o_.submitter.empty()       ? o_.submitter
@@ -211,17 +233,17 @@ class Reporter {
       }
       r.rua.push_back(std::move(s));
     }
-    state_.store_report(r, build_report(dd, id, o_.defects).dump());
-    state_.add(std::move(r));
-    state_.save();
+    state_->store_report(r, build_report(dd, id, o_.defects).dump());
+    state_->add(std::move(r));
+    state_->save();
   }
 
   void deliver(ReportRecord& r, std::time_t now) {
-    const auto text = state_.load_report(r);
+    const auto text = state_->load_report(r);
     if (!text) {
       r.status = "done";
       out_.lines.push_back(line_for(r, nullptr, false, "the stored report is gone; dropped"));
-      state_.save();
+      state_->save();
       return;
     }
     // RFC 8460 §5.2 (RPT-19): compressed for both transports.
@@ -245,10 +267,10 @@ class Reporter {
         failed_ = true;
       }
       out_.lines.push_back(line_for(r, &rua, result.ok, result.detail));
-      state_.save();  // before the next destination: a crash must not resend this one
+      state_->save();  // before the next destination: a crash must not resend this one
     }
     if (!pending) r.status = "done";
-    state_.save();
+    state_->save();
   }
 
   DeliveryReport post(const RuaState& rua, const std::string& gz) {
@@ -273,7 +295,11 @@ class Reporter {
     std::string message;
     try {
       // RFC 8460 §3 (RPT-12): a mailed report must carry a DKIM signature.
-      const auto key = load_or_create_dkim_key(o_.state_dir);
+      // Created on first use; runs for other domains may be at the same point.
+      const auto key = [&] {
+        StateLock dkim_lock(std::filesystem::path(o_.state_dir) / "dkim");
+        return load_or_create_dkim_key(o_.state_dir);
+      }();
       message = signed_report_mail(m, key, o_.defects);
     } catch (const std::exception& e) {
       return {false, std::string("cannot sign the report: ") + e.what()};
@@ -285,7 +311,7 @@ class Reporter {
   std::ostream& diag_;
   Resolver& resolver_;
   TransportContext ctx_;
-  ReportState state_;
+  ReportState* state_ = nullptr;  // the domain being worked on (run_domain)
   ReportRun out_;
   bool failed_ = false;
 };
@@ -306,7 +332,6 @@ ReportRun run_reports(const ReportOptions& o, std::ostream& diag) {
     return {{}, kExitDeferred};
   }
   try {
-    StateLock lock(o.state_dir);
     Reporter reporter(o, diag, *resolver, *trust);
     return reporter.run();
   } catch (const std::exception& e) {

@@ -52,7 +52,7 @@ ReportRecord from_json(const nlohmann::json& j) {
 
 }  // namespace
 
-ReportState::ReportState(std::filesystem::path state_dir) : dir_(std::move(state_dir) / "reports") {
+ReportState::ReportState(std::filesystem::path dir) : dir_(std::move(dir)) {
   const auto file = dir_ / "state.json";
   std::ifstream in(file);
   if (!in) return;

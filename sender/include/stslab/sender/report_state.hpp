@@ -1,6 +1,7 @@
-// What the report command remembers between runs, in STATE_DIR/reports/: which (policy domain,
-// day) reports exist, the exact report text (so a retry resends the same report-id), and each
-// rua destination's state. A report is built once and delivered once per destination.
+// What the report command remembers between runs, in STATE_DIR/reports/<policy domain>/: which
+// (policy domain, day) reports exist, the exact report text (so a retry resends the same
+// report-id), and each rua destination's state. A report is built once and delivered once per
+// destination.
 #pragma once
 
 #include <ctime>
@@ -38,9 +39,11 @@ struct ReportRecord {
 
 class ReportState {
  public:
-  // Reads STATE_DIR/reports/state.json; a missing file is an empty state. Throws
-  // std::runtime_error for a file that exists but cannot be parsed (better stop than resend).
-  explicit ReportState(std::filesystem::path state_dir);
+  // Reads DIR/state.json (DIR = STATE_DIR/reports/<policy domain>: one state per domain, so
+  // runs for different domains never wait for each other); a missing file is an empty state.
+  // Throws std::runtime_error for a file that exists but cannot be parsed (better stop than
+  // resend).
+  explicit ReportState(std::filesystem::path dir);
 
   ReportRecord* find(const std::string& policy_domain, const std::string& day);
   ReportRecord& add(ReportRecord record);
