@@ -18,6 +18,14 @@ std::string domain_of(const std::string& address) {
   return d;
 }
 
+// The report as the sender wrote it (null when it could not be read): attribution looks at
+// fields the summary leaves out, such as each policy's policy-string.
+nlohmann::json report_json(const tlsrpt::Analysis& a) {
+  if (a.error) return nullptr;
+  auto j = nlohmann::json::parse(a.decoded.json_text, nullptr, false);
+  return j.is_discarded() ? nlohmann::json() : j;
+}
+
 nlohmann::json policy_domains(const tlsrpt::Analysis& a) {
   nlohmann::json domains = nlohmann::json::array();
   for (const auto& s : a.summary)
@@ -93,7 +101,8 @@ void ReportCollector::read_mail(std::uint64_t message_id) {
        {"tls", message->tls},
        {"policy_domains", policy_domains(analysis)},
        {"error", analysis.error ? nlohmann::json(analysis.error->what()) : nlohmann::json()},
-       {"analysis", tlsrpt::to_json(analysis)}});
+       {"analysis", tlsrpt::to_json(analysis)},
+       {"report", report_json(analysis)}});
 }
 
 void ReportCollector::read_post(std::uint64_t post_id) {
@@ -111,7 +120,8 @@ void ReportCollector::read_post(std::uint64_t post_id) {
        {"content_type", it->content_type},
        {"policy_domains", policy_domains(analysis)},
        {"error", analysis.error ? nlohmann::json(analysis.error->what()) : nlohmann::json()},
-       {"analysis", tlsrpt::to_json(analysis)}});
+       {"analysis", tlsrpt::to_json(analysis)},
+       {"report", report_json(analysis)}});
 }
 
 }  // namespace stslab::harness

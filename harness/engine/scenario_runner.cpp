@@ -4,6 +4,7 @@
 #include <fstream>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "stslab/harness/classifier.hpp"
 #include "stslab/harness/evidence.hpp"
@@ -25,6 +26,14 @@ const nlohmann::json& member(const nlohmann::json& j, const char* key) {
   if (!j.is_object()) return none;
   const auto it = j.find(key);
   return it == j.end() ? none : *it;
+}
+
+// A policy line without its line ending and trailing blanks.
+std::string trim_line(std::string line) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
+    line.pop_back();
+  }
+  return line;
 }
 
 int severity(Verdict v) {
@@ -166,6 +175,21 @@ void ScenarioRunner::step_report(const Capabilities& caps) {
 void ScenarioRunner::judge_reports(const std::vector<core::Event>& events,
                                    ScenarioResult& result) const {
   // Attribution: the induced failures must be reported for this domain, by result type.
+  std::vector<std::vector<std::string>> served;  // every policy served, as lines
+  const auto add_served = [&](const WorldSpec& w) {
+    if (!w.policy) return;
+    std::vector<std::string> lines;
+    std::istringstream text(render_policy(*w.policy, domain_));
+    for (std::string line; std::getline(text, line);) {
+      line = trim_line(line);
+      if (!line.empty()) lines.push_back(line);
+    }
+    served.push_back(std::move(lines));
+  };
+  add_served(scenario_.world);
+  for (const auto& step : scenario_.steps) {
+    if (step.kind == Step::Kind::change) add_served(step.change);
+  }
   std::set<std::string> reported_types;
   std::vector<std::string> invalid, sloppy;
   bool any = false;
@@ -182,6 +206,27 @@ void ScenarioRunner::judge_reports(const std::vector<core::Event>& events,
       if (!core::name_is_at_or_below(d.value("policy-domain", std::string()), domain_)) continue;
       for (const auto& [type, count] : member(d, "failures-by-result-type").items()) {
         if (count.is_number() && count.get<long long>() > 0) reported_types.insert(type);
+      }
+    }
+    // RPT-25: an sts policy-string is the policy served, one string per line. Any policy a
+    // world of this scenario served counts (a step may have changed it); an empty one is what
+    // a sender writes when no policy could be fetched.
+    for (const auto& p : member(member(e.data, "report"), "policies")) {
+      const auto& policy = member(p, "policy");
+      if (policy.value("policy-type", std::string()) != "sts" ||
+          !core::name_is_at_or_below(policy.value("policy-domain", std::string()), domain_)) {
+        continue;
+      }
+      const auto& lines = member(policy, "policy-string");
+      if (!lines.is_array() || lines.empty()) continue;
+      std::vector<std::string> sent;
+      for (const auto& l : lines) {
+        auto line = l.is_string() ? trim_line(l.get<std::string>()) : l.dump();
+        if (!line.empty()) sent.push_back(std::move(line));
+      }
+      if (std::find(served.begin(), served.end(), sent) == served.end()) {
+        invalid.push_back(via + ": RPT-25 (MUST): the policy-string is not a policy this domain " +
+                          "served: " + lines.dump());
       }
     }
     for (const auto& f : member(a, "findings")) {
