@@ -28,6 +28,13 @@ const nlohmann::json& member(const nlohmann::json& j, const char* key) {
   return it == j.end() ? none : *it;
 }
 
+// A string member of a JSON object, or `fallback` for anything else: reports are the sender's
+// data, and a report of the wrong shape must give a finding, never an exception.
+std::string text(const nlohmann::json& j, const char* key, const char* fallback = "") {
+  const auto& v = member(j, key);
+  return v.is_string() ? v.get<std::string>() : std::string(fallback);
+}
+
 // A policy line without its line ending and trailing blanks.
 std::string trim_line(std::string line) {
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
@@ -179,8 +186,8 @@ void ScenarioRunner::judge_reports(const std::vector<core::Event>& events,
   const auto add_served = [&](const WorldSpec& w) {
     if (!w.policy) return;
     std::vector<std::string> lines;
-    std::istringstream text(render_policy(*w.policy, domain_));
-    for (std::string line; std::getline(text, line);) {
+    std::istringstream stream(render_policy(*w.policy, domain_));
+    for (std::string line; std::getline(stream, line);) {
       line = trim_line(line);
       if (!line.empty()) lines.push_back(line);
     }
@@ -197,13 +204,13 @@ void ScenarioRunner::judge_reports(const std::vector<core::Event>& events,
     if (e.kind != "tlsrpt.report") continue;
     any = true;
     const auto& a = member(e.data, "analysis");
-    const std::string via = e.data.value("transport", std::string("?"));
-    if (!a.is_object() || a.value("status", std::string()) != "ok") {
+    const std::string via = text(e.data, "transport", "?");
+    if (!a.is_object() || text(a, "status") != "ok") {
       invalid.push_back(via + ": unreadable report: " + member(e.data, "error").dump());
       continue;
     }
     for (const auto& d : member(a, "domains")) {
-      if (!core::name_is_at_or_below(d.value("policy-domain", std::string()), domain_)) continue;
+      if (!core::name_is_at_or_below(text(d, "policy-domain"), domain_)) continue;
       for (const auto& [type, count] : member(d, "failures-by-result-type").items()) {
         if (count.is_number() && count.get<long long>() > 0) reported_types.insert(type);
       }
@@ -213,8 +220,8 @@ void ScenarioRunner::judge_reports(const std::vector<core::Event>& events,
     // a sender writes when no policy could be fetched.
     for (const auto& p : member(member(e.data, "report"), "policies")) {
       const auto& policy = member(p, "policy");
-      if (policy.value("policy-type", std::string()) != "sts" ||
-          !core::name_is_at_or_below(policy.value("policy-domain", std::string()), domain_)) {
+      if (text(policy, "policy-type") != "sts" ||
+          !core::name_is_at_or_below(text(policy, "policy-domain"), domain_)) {
         continue;
       }
       const auto& lines = member(policy, "policy-string");
@@ -230,10 +237,9 @@ void ScenarioRunner::judge_reports(const std::vector<core::Event>& events,
       }
     }
     for (const auto& f : member(a, "findings")) {
-      const std::string line = via + ": " + f.value("id", std::string()) + " (" +
-                               f.value("level", std::string()) +
-                               "): " + f.value("message", std::string());
-      const std::string severity_word = f.value("severity", std::string());
+      const std::string line =
+          via + ": " + text(f, "id") + " (" + text(f, "level") + "): " + text(f, "message");
+      const std::string severity_word = text(f, "severity");
       if (severity_word == "invalid") invalid.push_back(line);
       if (severity_word == "sloppy") sloppy.push_back(line);
     }
@@ -403,7 +409,13 @@ ScenarioResult ScenarioRunner::run() {
   result.reported = std::any_of(events.begin(), events.end(),
                                 [](const core::Event& e) { return e.kind == "tlsrpt.report"; });
   if (!unsupported && result.verdict != Verdict::error && !scenario_.expect_report.empty()) {
-    judge_reports(events, result);
+    try {
+      judge_reports(events, result);
+    } catch (const std::exception& e) {
+      // Whatever a report holds, the run goes on: this scenario says what went wrong.
+      result.verdict = Verdict::error;
+      result.reason = std::string("judging the TLS-RPT reports failed: ") + e.what();
+    }
   }
   result.evidence = summarize_evidence(events);
   if (!problems_.empty()) result.evidence["problems"] = problems_;
