@@ -3,27 +3,24 @@
 #include <algorithm>
 #include <cctype>
 
+#include "stslab/core/names.hpp"
+
 namespace stslab::harness {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 bool has_recipient(const nlohmann::json& rcpts, const std::string& recipient) {
   if (!rcpts.is_array()) return false;
-  const std::string wanted = lower(recipient);
+  const std::string wanted = core::ascii_lower(recipient);
   return std::any_of(rcpts.begin(), rcpts.end(), [&](const nlohmann::json& r) {
-    return r.is_string() && lower(r.get<std::string>()) == wanted;
+    return r.is_string() && core::ascii_lower(r.get<std::string>()) == wanted;
   });
 }
 
 // "RCPT TO:<m1@d.test> SIZE=..." names the recipient?
 bool rcpt_line_names(const std::string& line, const std::string& recipient) {
-  const std::string l = lower(line);
-  return l.rfind("rcpt to:", 0) == 0 && l.find("<" + lower(recipient) + ">") != std::string::npos;
+  const std::string l = core::ascii_lower(line);
+  return l.rfind("rcpt to:", 0) == 0 &&
+         l.find("<" + core::ascii_lower(recipient) + ">") != std::string::npos;
 }
 
 template <class T>
@@ -68,7 +65,8 @@ bool settles(const core::Event& event, const std::string& recipient) {
   if (event.kind == "smtp.message")
     return has_recipient(event.data.value("rcpts", nlohmann::json()), recipient);
   if (event.kind == "mta.delivery") {
-    return lower(field<std::string>(event.data, "recipient", "")) == lower(recipient);
+    return core::ascii_lower(field<std::string>(event.data, "recipient", "")) ==
+           core::ascii_lower(recipient);
   }
   return false;
 }
@@ -103,7 +101,8 @@ Classification classify(const std::vector<core::Event>& events, const std::strin
       const auto profile = field<std::string>(t.data, "cert_profile", "?");
       const auto cert_host = field<std::string>(t.data, "cert_host", "");
       const auto version = field<std::string>(t.data, "version", "?");
-      const bool for_this_host = cert_host.empty() || lower(cert_host) == lower(e.host);
+      const bool for_this_host =
+          cert_host.empty() || core::ascii_lower(cert_host) == core::ascii_lower(e.host);
       if (trusted_profile(profile) && for_this_host) {
         c.outcome = Outcome::delivered_tls;
         c.reason = e.host + " received the message over " + version + " showing a " + profile +
@@ -124,7 +123,9 @@ Classification classify(const std::vector<core::Event>& events, const std::strin
   for (auto it = events.rbegin(); it != events.rend(); ++it) {
     const auto& e = *it;
     if (e.seq <= after_seq || e.kind != "mta.delivery") continue;
-    if (lower(field<std::string>(e.data, "recipient", "")) != lower(recipient)) continue;
+    if (core::ascii_lower(field<std::string>(e.data, "recipient", "")) !=
+        core::ascii_lower(recipient))
+      continue;
     const auto status = field<std::string>(e.data, "status", "");
     if (status == "deferred" || status == "bounced" || status == "expired") {
       c.evidence_seqs.push_back(e.seq);

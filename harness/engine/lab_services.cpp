@@ -5,6 +5,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "stslab/core/names.hpp"
+
 namespace stslab::harness {
 
 namespace asio = boost::asio;
@@ -121,22 +123,14 @@ void LabServices::write_faketime_file() {
 
 namespace stslab::harness {
 
-namespace {
-std::string lower_case(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-}  // namespace
-
 void LabServices::add_report_mailbox(const std::string& address) {
   std::lock_guard lock(report_mutex_);
-  report_mailboxes_.insert(lower_case(address));
+  report_mailboxes_.insert(core::ascii_lower(address));
 }
 
 bool LabServices::is_report_mailbox(const std::string& address) const {
   std::lock_guard lock(report_mutex_);
-  return report_mailboxes_.count(lower_case(address)) > 0;
+  return report_mailboxes_.count(core::ascii_lower(address)) > 0;
 }
 
 }  // namespace stslab::harness

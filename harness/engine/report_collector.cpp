@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "stslab/core/names.hpp"
 #include "stslab/tlsrpt/analyze.hpp"
 
 namespace stslab::harness {
@@ -12,10 +13,7 @@ namespace {
 
 std::string domain_of(const std::string& address) {
   const auto at = address.rfind('@');
-  std::string d = at == std::string::npos ? address : address.substr(at + 1);
-  std::transform(d.begin(), d.end(), d.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return d;
+  return core::ascii_lower(at == std::string::npos ? address : address.substr(at + 1));
 }
 
 // The report as the sender wrote it (null when it could not be read): attribution looks at

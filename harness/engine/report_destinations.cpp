@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "stslab/core/names.hpp"
+
 namespace stslab::harness {
 
 namespace {
@@ -12,12 +14,6 @@ std::string trim(std::string s) {
   const auto not_space = [](unsigned char c) { return !std::isspace(c); };
   s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
   s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  return s;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -43,18 +39,18 @@ std::vector<ReportDestination> report_destinations(const std::string& record) {
     for (auto uri : split(field.substr(eq + 1), ',')) {
       uri = trim(uri);
       ReportDestination d{.uri = uri};
-      const auto l = lower(uri);
+      const auto l = core::ascii_lower(uri);
       if (l.rfind("mailto:", 0) == 0) {
         d.kind = ReportDestination::Kind::mailto;
         d.mailbox = uri.substr(7);
         const auto at = d.mailbox.rfind('@');
         if (at == std::string::npos) continue;
-        d.host = lower(d.mailbox.substr(at + 1));
+        d.host = core::ascii_lower(d.mailbox.substr(at + 1));
       } else if (l.rfind("https://", 0) == 0) {
         d.kind = ReportDestination::Kind::https;
         const auto rest = uri.substr(8);
         const auto slash = rest.find('/');
-        d.host = lower(rest.substr(0, slash));
+        d.host = core::ascii_lower(rest.substr(0, slash));
         if (const auto colon = d.host.find(':'); colon != std::string::npos) d.host.resize(colon);
         d.path = slash == std::string::npos ? "/" : rest.substr(slash);
       } else {

@@ -2,6 +2,10 @@
 
 #include <glob.h>
 
+#include <string>
+
+#include "stslab/harness/adapter.hpp"
+
 namespace stslab::harness::adapters {
 
 std::string find_faketime_library(const std::vector<std::string>& patterns) {
@@ -23,7 +27,7 @@ EnvChanges faketime_env(const std::string& library, const std::string& timestamp
           // Re-reading it on every clock call (FAKETIME_NO_CACHE) made the resolver's event
           // loop pay a file read per call: seconds over a suite.
           {"FAKETIME_NO_CACHE", "0"},
-          {"FAKETIME_CACHE_DURATION", "1"},
+          {"FAKETIME_CACHE_DURATION", std::to_string(kFaketimeCache.count())},
           // Keeps event-loop timers (asyncio, Postfix's own) on the real clock.
           {"FAKETIME_DONT_FAKE_MONOTONIC", "1"}};
 }

@@ -20,6 +20,10 @@
 
 namespace stslab::harness {
 
+// How long a program under libfaketime may keep using the timestamp file it read last: the
+// adapters set it (FAKETIME_CACHE_DURATION), the lab waits that long after moving its clock.
+inline constexpr std::chrono::seconds kFaketimeCache{1};
+
 // What the lab gives an adapter.
 struct LabContext {
   std::string workdir;        // this adapter's own directory (configs, spools, logs)

@@ -19,6 +19,7 @@
 #include "stslab/core/pki.hpp"
 #include "stslab/dns/server.hpp"
 #include "stslab/dns/zone.hpp"
+#include "stslab/harness/adapter.hpp"
 #include "stslab/https/server.hpp"
 #include "stslab/mitm/proxy.hpp"
 #include "stslab/smtp/server.hpp"
@@ -34,10 +35,6 @@ struct LabPorts {
   unsigned short https = 443;
   unsigned short smtp = 25;
 };
-
-// How long a process under libfaketime may keep using the timestamp file it read last (its
-// FAKETIME_CACHE_DURATION, set by the adapters).
-inline constexpr std::chrono::seconds kFaketimeCache{1};
 
 class LabServices {
  public:
