@@ -96,7 +96,9 @@ void LabServices::advance(std::chrono::seconds by) {
     std::lock_guard lock(faketime_mutex_);
     clock_.advance(by);
     write_faketime_file();
-    visible_at = std::chrono::steady_clock::now() + kFaketimeCache;
+    // libfaketime counts its cache in whole seconds of the clock it reads, so a read just
+    // before a second boundary may stay in use for up to one more second.
+    visible_at = std::chrono::steady_clock::now() + kFaketimeCache + std::chrono::seconds(1);
   }
   // A process under libfaketime reads the file again at most kFaketimeCache after its last
   // read (adapters/faketime.cpp): only then is the new time certain to be seen. Nothing the
