@@ -193,9 +193,8 @@ int run_command(const RunArgs& args) {
   try {
     lab.start();
     ReportCollector report_collector(lab);  // TLS-RPT reports become tlsrpt.report events
-    // libfaketime is not free (it re-reads its timestamp file on every clock call, so that a
-    // change of the lab clock is seen at once): the sender runs under it only when a scenario
-    // of this run moves the clock.
+    // libfaketime is not free (it wraps every clock call and re-reads its timestamp file once
+    // a second): the sender runs under it only when a scenario of this run moves the clock.
     const bool moves_time = std::any_of(scenarios.begin(), scenarios.end(), [](const Scenario& s) {
       return std::find(s.needs.begin(), s.needs.end(), "time") != s.needs.end();
     });
@@ -217,6 +216,7 @@ int run_command(const RunArgs& args) {
       return finish(kExitLab);
     }
     run.target.versions = mta->versions();
+    lab.set_clock_readers_fresh(mta->capabilities().clock_read_per_command);
 
     Progress progress(args.progress);
     SuiteOptions options;

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "stslab/sender/encoding.hpp"
+#include "stslab/sender/state_lock.hpp"
 
 namespace stslab::sender {
 namespace {
@@ -96,12 +97,14 @@ DkimKey load_or_create_dkim_key(const std::filesystem::path& state_dir) {
   const auto dir = state_dir / "dkim";
   const auto pem = dir / "private.pem";
   const auto txt = dir / "selector.txt";
+  // Senders side by side would each make a key (2048-bit RSA: a quarter second of CPU each) and
+  // overwrite each other's: the first makes it, the rest wait and read it.
+  const StateLock lock(dir);
   if (std::filesystem::exists(pem)) {
     auto key = DkimKey::load(pem);
     if (!std::filesystem::exists(txt)) write_file(txt, key.dns_txt() + "\n");
     return key;
   }
-  std::filesystem::create_directories(dir);
   auto key = DkimKey::generate();
   write_file(pem, key.private_pem());
   std::filesystem::permissions(

@@ -1,9 +1,5 @@
 #include "stslab/sender/report.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <ctime>
@@ -21,6 +17,7 @@
 #include "stslab/sender/report_transport.hpp"
 #include "stslab/sender/resolver.hpp"
 #include "stslab/sender/send.hpp"
+#include "stslab/sender/state_lock.hpp"
 #include "stslab/sender/tlsrpt_record.hpp"
 #include "stslab/sender/trust.hpp"
 
@@ -35,28 +32,6 @@ std::string lower(std::string s) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
-
-// Report runs may overlap (a lab flushes per scenario, side by side): one at a time per policy
-// domain, or two would read and rewrite that domain's state over each other. Domains do not
-// wait for each other.
-class StateLock {
- public:
-  explicit StateLock(const std::filesystem::path& dir) {
-    std::filesystem::create_directories(dir);
-    fd_ = ::open((dir / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) {
-      throw std::runtime_error("cannot lock " + (dir / "lock").string());
-    }
-  }
-  ~StateLock() {
-    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
-  }
-  StateLock(const StateLock&) = delete;
-  StateLock& operator=(const StateLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
 
 std::vector<SessionRecord> read_records(const std::filesystem::path& file, std::ostream& diag) {
   std::vector<SessionRecord> out;
@@ -295,11 +270,7 @@ class Reporter {
     std::string message;
     try {
       // RFC 8460 §3 (RPT-12): a mailed report must carry a DKIM signature.
-      // Created on first use; runs for other domains may be at the same point.
-      const auto key = [&] {
-        StateLock dkim_lock(std::filesystem::path(o_.state_dir) / "dkim");
-        return load_or_create_dkim_key(o_.state_dir);
-      }();
+      const auto key = load_or_create_dkim_key(o_.state_dir);
       message = signed_report_mail(m, key, o_.defects);
     } catch (const std::exception& e) {
       return {false, std::string("cannot sign the report: ") + e.what()};

@@ -88,6 +88,8 @@ Capabilities CommandAdapter::capabilities() const {
     c.time_control = started_ ? !faketime_library_.empty()
                               : !find_faketime_library(kFaketimeLibraryGlobs).empty();
   }
+  // One-shot submits read the clock afresh; a daemon (start with `ready`) keeps reading it.
+  c.clock_read_per_command = manifest_.submit_mode == SubmitMode::oneshot && !sender_.has_value();
   return c;
 }
 

@@ -283,6 +283,8 @@ TEST_F(CommandAdapterTest, AStartedSenderIsSupervisedUntilStop) {
   ASSERT_TRUE(mta->capabilities().clear_cache);
   mta->start(lab());
   EXPECT_TRUE(tcp_accepts("127.0.0.1:" + port));
+  // The started sender keeps running and may keep an old time: clock moves must be waited out.
+  EXPECT_FALSE(mta->capabilities().clock_read_per_command);
   mta->clear_policy_cache();
   EXPECT_TRUE(dir_.exists("mta/state/cleared"));
   mta->stop();
@@ -317,6 +319,8 @@ TEST_F(CommandAdapterTest, TimeControlRunsEveryCommandUnderLibfaketime) {
   const auto stamp = dir_.write("faketime.rc", "@2031-06-01 12:00:00\n");
   mta->start(lab(stamp));
   EXPECT_TRUE(mta->capabilities().time_control);
+  // Each one-shot submit starts after a clock move: the lab need not wait out libfaketime's cache.
+  EXPECT_TRUE(mta->capabilities().clock_read_per_command);
   mta->submit(message("m1@a.test"));
   const auto env = dir_.read("mta/state/env");
   EXPECT_NE(env.find("LD_PRELOAD="), std::string::npos) << env;

@@ -45,6 +45,10 @@ struct Capabilities {
   // time-controlled sender is moved past midnight UTC to make it report the day
   bool report_flush = false;
   bool mta_sts = true;  // implements MTA-STS at all (controls say false)
+  // Every program of the sender that reads the clock is started per command (one-shot
+  // submits, no daemon): each reads the lab's timestamp file afresh, so a clock move is seen
+  // at once and the lab need not wait out libfaketime's cache (kFaketimeCache).
+  bool clock_read_per_command = false;
 };
 
 struct OutgoingMessage {

@@ -4,9 +4,9 @@
 //
 // Why a PID namespace: MTAs daemonize (Postfix's master leaves its parent). Every process started
 // through core::run_process / core::Child after enter() lands in the lab's PID namespace (via
-// nsenter: a threaded process cannot enter one itself); the reaper dies with stslab (PR_SET_PDEATHSIG),
-// and when a PID namespace's init dies the kernel kills every process in it. So nothing
-// outlives a run, even one killed with SIGKILL, and the namespaces have no names to leak
+// nsenter: a threaded process cannot enter one itself); the reaper dies with stslab
+// (PR_SET_PDEATHSIG), and when a PID namespace's init dies the kernel kills every process in it. So
+// nothing outlives a run, even one killed with SIGKILL, and the namespaces have no names to leak
 // (`ip netns list` never shows them).
 #pragma once
 

@@ -72,9 +72,12 @@ class LabServices {
   // Time. The lab clock moves, and with it the libfaketime timestamp file that a
   // time-controlled sender reads again at most kFaketimeCache after its last read
   // (FAKETIME_CACHE_DURATION: re-reading on every clock call cost the Postfix suite seconds),
-  // so advance() returns only once that long has passed: then both agree.
+  // so advance() returns only once that long has passed: then both agree. A sender whose
+  // clock readers all start after the move (Capabilities::clock_read_per_command) sees it at
+  // once: set_clock_readers_fresh() drops the wait.
   void set_faketime_file(std::string path);  // writes "+0" now
   const std::string& faketime_file() const { return faketime_file_; }
+  void set_clock_readers_fresh(bool fresh) { clock_readers_fresh_ = fresh; }
   void advance(std::chrono::seconds by);
 
  private:
@@ -95,6 +98,7 @@ class LabServices {
   std::vector<boost::asio::ip::address> https_addresses_;
   std::string faketime_file_;
   std::mutex faketime_mutex_;
+  bool clock_readers_fresh_ = false;
   mutable std::mutex report_mutex_;
   std::set<std::string> report_mailboxes_;  // lower case
   void write_faketime_file();

@@ -38,7 +38,8 @@ class DkimKey {
 };
 
 // STATE_DIR/dkim/private.pem (mode 0600) and STATE_DIR/dkim/selector.txt (the TXT value);
-// created when missing. Throws std::runtime_error on I/O or key errors.
+// created when missing, under the lock of STATE_DIR/dkim. Throws std::runtime_error on I/O or key
+// errors.
 DkimKey load_or_create_dkim_key(const std::filesystem::path& state_dir);
 // The same, best effort: problems go to `diag` only.
 void ensure_dkim_key(const std::filesystem::path& state_dir, std::ostream& diag);
