@@ -8,10 +8,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <stdexcept>
 
 extern char** environ;
@@ -96,6 +100,13 @@ pid_t spawn(const ProcessSpec& spec, posix_spawn_file_actions_t* actions) {
   posix_spawnattr_destroy(&attr);
   if (rc != 0) throw std::runtime_error("cannot start '" + spec.argv[0] + "': " + strerror(rc));
   return pid;
+}
+
+// Milliseconds left until `deadline`, for poll(): 0 when it has passed.
+int millis_until(std::chrono::steady_clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  return static_cast<int>(std::max<std::chrono::milliseconds::rep>(left.count() + 1, 0));
 }
 
 int open_pidfd(pid_t pid) {
@@ -247,19 +258,71 @@ bool Child::wait_until(std::chrono::steady_clock::time_point deadline) {
 
 void Child::stop(std::chrono::milliseconds grace) {
   if (pid_ < 0) return;
-  if (running()) {
-    if (grace.count() > 0) {
-      kill(-pid_, SIGTERM);
-      wait_until(std::chrono::steady_clock::now() + grace);
-    }
-    if (running()) {
-      kill(-pid_, SIGKILL);
-      wait_until(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  const pid_t group = pid_;
+  const auto group_gone = [&](std::chrono::steady_clock::time_point deadline) {
+    wait_until(deadline);  // the leader, our child: reaped here, so it no longer counts
+    return wait_for_group_exit(group, deadline);
+  };
+  if (!group_gone(std::chrono::steady_clock::now())) {
+    if (grace.count() > 0) kill(-group, SIGTERM);
+    if (grace.count() <= 0 || !group_gone(std::chrono::steady_clock::now() + grace)) {
+      kill(-group, SIGKILL);
+      group_gone(std::chrono::steady_clock::now() + std::chrono::seconds(5));
     }
   }
   if (pidfd_ >= 0) close(pidfd_);
   pidfd_ = -1;
   pid_ = -1;
+}
+
+bool wait_for_exit(pid_t pid, std::chrono::steady_clock::time_point deadline) {
+  const int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (fd < 0) return errno == ESRCH;
+  pollfd pfd{fd, POLLIN, 0};
+  int rc = 0;
+  do {
+    rc = poll(&pfd, 1, millis_until(deadline));
+  } while (rc < 0 && errno == EINTR);
+  close(fd);
+  return rc > 0;
+}
+
+namespace {
+
+// The live processes of group `pgid`: field 5 of /proc/<pid>/stat, after the ")" that ends the
+// command name. Zombies do not count: they hold no socket and no file, and an orphan waits as
+// one until whoever inherited it (the lab's init at once; outside the lab, the machine's init,
+// sometimes a second later) reaps it.
+std::vector<pid_t> live_group_members(pid_t pgid) {
+  std::vector<pid_t> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    std::ifstream in(entry.path() / "stat");
+    std::string stat;
+    std::getline(in, stat);
+    const auto comm_end = stat.rfind(')');
+    if (comm_end == std::string::npos) continue;
+    std::istringstream fields(stat.substr(comm_end + 1));
+    std::string state;
+    pid_t ppid = 0, group = 0;
+    fields >> state >> ppid >> group;
+    if (group == pgid && state != "Z" && state != "X") {
+      out.push_back(static_cast<pid_t>(std::stol(name)));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool wait_for_group_exit(pid_t pgid, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    const auto members = live_group_members(pgid);
+    if (members.empty()) return true;
+    if (!wait_for_exit(members.front(), deadline)) return false;
+  }
 }
 
 }  // namespace stslab::core

@@ -4,11 +4,21 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace stslab::core {
 namespace {
 
 using namespace std::chrono_literals;
+
+// A zombie has exited; only its parent's reaping is pending.
+bool running_not_zombie(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!std::getline(in, stat)) return false;
+  const auto comm_end = stat.rfind(')');
+  return comm_end != std::string::npos && comm_end + 2 < stat.size() && stat[comm_end + 2] != 'Z';
+}
 
 TEST(RunProcess, CapturesOutputAndExitCode) {
   const auto r = run_process({.argv = {"sh", "-c", "echo out; echo err >&2; exit 3"}});
@@ -70,6 +80,27 @@ TEST(Child, StopEndsAProcessThatIgnoresSigterm) {
   EXPECT_FALSE(child.wait_until(std::chrono::steady_clock::now() + 20ms));
   child.stop(50ms);
   EXPECT_FALSE(child.running());
+}
+
+TEST(Child, StopReturnsOnlyOnceTheWholeGroupIsGone) {
+  // Like nsenter in front of a lab daemon: the spawned process dies at once on SIGTERM, the
+  // program behind it (same process group) takes a moment to shut down.
+  const std::string dir = ::testing::TempDir();
+  const std::string pidfile = dir + "/stslab-child-inner.pid";
+  std::remove(pidfile.c_str());
+  auto child = Child::spawn({.argv = {"sh", "-c",
+                                      "sh -c 'trap \"sleep 0.2; exit 0\" TERM; echo $$ > " +
+                                          pidfile + "; while :; do sleep 0.01; done' & wait"}},
+                            dir + "/stslab-child-group.log");
+  pid_t inner = 0;
+  for (int i = 0; i < 500 && inner == 0; ++i) {
+    std::ifstream in(pidfile);
+    in >> inner;
+    if (inner == 0) std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_GT(inner, 0) << "the inner process never wrote its pid";
+  child.stop(2s);
+  EXPECT_FALSE(running_not_zombie(inner)) << "stop() returned while the inner process still ran";
 }
 
 }  // namespace

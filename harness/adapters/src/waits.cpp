@@ -101,52 +101,6 @@ std::optional<pid_t> pid_in_namespace(const std::string& pid_ns, pid_t pid_there
   return std::nullopt;
 }
 
-bool wait_for_exit(pid_t pid, Clock::time_point deadline) {
-  const int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-  if (fd < 0) return errno == ESRCH;
-  pollfd pfd{fd, POLLIN, 0};
-  int rc = 0;
-  do {
-    rc = poll(&pfd, 1, millis_until(deadline, std::chrono::hours(1)));
-  } while (rc < 0 && errno == EINTR);
-  close(fd);
-  return rc > 0;
-}
-
-namespace {
-
-// Processes whose process group is `pgid`: field 5 of /proc/<pid>/stat, after the ")" that
-// ends the command name.
-std::vector<pid_t> group_members(pid_t pgid) {
-  std::vector<pid_t> out;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-    const auto name = entry.path().filename().string();
-    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
-    std::ifstream in(entry.path() / "stat");
-    std::string stat;
-    std::getline(in, stat);
-    const auto close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream fields(stat.substr(close + 1));
-    std::string state;
-    pid_t ppid = 0, group = 0;
-    fields >> state >> ppid >> group;
-    if (group == pgid && state != "Z") out.push_back(static_cast<pid_t>(std::stol(name)));
-  }
-  return out;
-}
-
-}  // namespace
-
-bool wait_for_group_exit(pid_t pgid, Clock::time_point deadline) {
-  for (;;) {
-    const auto members = group_members(pgid);
-    if (members.empty()) return true;
-    if (!wait_for_exit(members.front(), deadline)) return false;
-  }
-}
-
 std::string tail_of_file(const std::string& path, std::size_t lines) {
   std::ifstream in(path);
   std::deque<std::string> last;

@@ -54,7 +54,9 @@ class Child {
   // Waits until the child exits or the deadline passes; true if it exited.
   bool wait_until(std::chrono::steady_clock::time_point deadline);
   std::optional<int> exit_code() const { return exit_code_; }
-  // SIGTERM to the group, then SIGKILL if it has not exited within `grace`.
+  // SIGTERM to the group, then SIGKILL if the group is not gone within `grace` (0: SIGKILL at
+  // once). Returns once every process of the group has exited, not only the one spawned: in
+  // the lab that one is nsenter, and the program behind it dies a moment later.
   void stop(std::chrono::milliseconds grace = std::chrono::seconds(2));
 
  private:
@@ -65,5 +67,14 @@ class Child {
   bool exited_ = false;
   std::optional<int> exit_code_;
 };
+
+// Waits until process `pid` (any process this one can see, not only a child) has exited or the
+// deadline passes (a pidfd, no polling). True if it is gone.
+bool wait_for_exit(pid_t pid, std::chrono::steady_clock::time_point deadline);
+
+// Waits until no live process is left in process group `pgid` or the deadline passes. True if
+// none is left. A daemon's children (Postfix's smtpd, which holds the listening socket) outlive
+// its master by a few milliseconds; in the lab a program outlives the nsenter in front of it.
+bool wait_for_group_exit(pid_t pgid, std::chrono::steady_clock::time_point deadline);
 
 }  // namespace stslab::core

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "stslab/core/process.hpp"
+
 namespace stslab::harness::adapters {
 
 // True if a TCP connection to "host:port" (IPv4 literal) is accepted right now.
@@ -29,14 +31,9 @@ std::string pid_namespace_of(pid_t pid);
 // (a daemon in the lab writes that number to its pid file). nullopt if there is none.
 std::optional<pid_t> pid_in_namespace(const std::string& pid_ns, pid_t pid_there);
 
-// Waits until process `pid` (as this process sees it) has exited or the deadline passes. True if
-// it is gone.
-bool wait_for_exit(pid_t pid, std::chrono::steady_clock::time_point deadline);
-
-// Waits until every process of process group `pgid` (pids as this process sees them) has exited
-// or the deadline passes. True if none is left. A daemon's children (Postfix's smtpd, which
-// holds the listening socket) outlive its master by a few milliseconds.
-bool wait_for_group_exit(pid_t pgid, std::chrono::steady_clock::time_point deadline);
+// Waiting for a process or a process group to exit: core's (process.hpp), used here for daemons.
+using core::wait_for_exit;
+using core::wait_for_group_exit;
 
 // The last `lines` lines of a file ("" if it cannot be read).
 std::string tail_of_file(const std::string& path, std::size_t lines = 20);
