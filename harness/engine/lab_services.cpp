@@ -96,13 +96,11 @@ void LabServices::advance(std::chrono::seconds by) {
     std::lock_guard lock(faketime_mutex_);
     clock_.advance(by);
     write_faketime_file();
-    // libfaketime counts its cache in whole seconds of the clock it reads, so a read just
-    // before a second boundary may stay in use for up to one more second.
-    visible_at = std::chrono::steady_clock::now() + kFaketimeCache + std::chrono::seconds(1);
+    visible_at = std::chrono::steady_clock::now() + kFaketimeStaleness;
   }
-  // A process under libfaketime reads the file again at most kFaketimeCache after its last
-  // read (adapters/faketime.cpp): only then is the new time certain to be seen. Nothing the
-  // sender does can show it earlier, so this one wait is on the clock, not on an event.
+  // A process under libfaketime reads the file again in the next second of real time
+  // (adapters/faketime.cpp, kFaketimeStaleness): only then is the new time certain to be seen.
+  // Nothing the sender does can show it earlier, so this one wait is on the clock, not on an event.
   if (!faketime_file_.empty() && !clock_readers_fresh_) std::this_thread::sleep_until(visible_at);
 }
 

@@ -22,12 +22,12 @@ std::string find_faketime_library(const std::vector<std::string>& patterns) {
 EnvChanges faketime_env(const std::string& library, const std::string& timestamp_file) {
   return {{"LD_PRELOAD", library},
           {"FAKETIME_TIMESTAMP_FILE", timestamp_file},
-          // Re-read the file at most once a second: the lab moves time while the program runs,
-          // and waits this long after each move (LabServices::advance, kFaketimeCache).
+          // Re-read the file once a second: the lab moves time while the program runs, and
+          // waits that second out after each move (LabServices::advance, kFaketimeStaleness).
           // Re-reading it on every clock call (FAKETIME_NO_CACHE) made the resolver's event
           // loop pay a file read per call: seconds over a suite.
           {"FAKETIME_NO_CACHE", "0"},
-          {"FAKETIME_CACHE_DURATION", std::to_string(kFaketimeCache.count())},
+          {"FAKETIME_CACHE_DURATION", std::to_string(kFaketimeCacheSeconds)},
           // Keeps event-loop timers (asyncio, Postfix's own) on the real clock.
           {"FAKETIME_DONT_FAKE_MONOTONIC", "1"}};
 }

@@ -20,9 +20,14 @@
 
 namespace stslab::harness {
 
-// How long a program under libfaketime may keep using the timestamp file it read last: the
-// adapters set it (FAKETIME_CACHE_DURATION), the lab waits that long after moving its clock.
-inline constexpr std::chrono::seconds kFaketimeCache{1};
+// libfaketime's cache of the timestamp file, in seconds (FAKETIME_CACHE_DURATION, set by the
+// adapters). 0 does not turn the cache off: it re-reads the file at the first clock call of
+// each new second of real time (measured with Debian's 0.9.10), so a program may keep an old
+// time for up to kFaketimeStaleness after the file changes, and the lab waits that long after
+// moving its clock. (1 s of cache means up to 2 s of staleness; no cache at all, a file read
+// on every clock call, cost the Postfix suite seconds of CPU.)
+inline constexpr int kFaketimeCacheSeconds = 0;
+inline constexpr std::chrono::milliseconds kFaketimeStaleness{1010};  // 1 s + clock-rate margin
 
 // What the lab gives an adapter.
 struct LabContext {
@@ -47,7 +52,7 @@ struct Capabilities {
   bool mta_sts = true;  // implements MTA-STS at all (controls say false)
   // Every program of the sender that reads the clock is started per command (one-shot
   // submits, no daemon): each reads the lab's timestamp file afresh, so a clock move is seen
-  // at once and the lab need not wait out libfaketime's cache (kFaketimeCache).
+  // at once and the lab need not wait out libfaketime's cache (kFaketimeStaleness).
   bool clock_read_per_command = false;
 };
 

@@ -70,7 +70,7 @@ class LabServices {
   bool is_report_mailbox(const std::string& address) const;
 
   // Time. The lab clock moves, and with it the libfaketime timestamp file that a
-  // time-controlled sender reads again at most kFaketimeCache after its last read
+  // time-controlled sender reads again within kFaketimeStaleness of a change
   // (FAKETIME_CACHE_DURATION: re-reading on every clock call cost the Postfix suite seconds),
   // so advance() returns only once that long has passed: then both agree. A sender whose
   // clock readers all start after the move (Capabilities::clock_read_per_command) sees it at
