@@ -26,11 +26,20 @@ class Reader : public YamlFields {
     return out;
   }
 
-  Command command(const YAML::Node& node, const std::string& where) const {
-    only_keys(node, where, {"run", "stdin_file", "format", "when"});
+  Command command(const YAML::Node& node, const std::string& where,
+                  bool may_use_smtp = false) const {
+    if (may_use_smtp) {
+      only_keys(node, where, {"run", "smtp", "stdin_file", "format", "when"});
+    } else {
+      only_keys(node, where, {"run", "stdin_file", "format", "when"});
+    }
     Command c;
     c.run = argv(node["run"], where + ".run");
-    if (c.run.empty()) fail(node, where + ": 'run' is required");
+    if (may_use_smtp) c.smtp = optional_scalar(node, "smtp", where);
+    if (c.run.empty() == c.smtp.empty()) {
+      fail(node, where + (may_use_smtp ? ": exactly one of 'run' and 'smtp' is required"
+                                       : ": 'run' is required"));
+    }
     c.stdin_file = optional_scalar(node, "stdin_file", where);
     c.format = optional_scalar(node, "format", where);
     c.when = optional_scalar(node, "when", where);
@@ -204,7 +213,7 @@ class Reader : public YamlFields {
         fail(commands, std::string("commands: '") + required + "' is required");
       }
     }
-    m.submit = command(commands["submit"], "commands.submit");
+    m.submit = command(commands["submit"], "commands.submit", /*may_use_smtp=*/true);
     m.flush = command(commands["flush"], "commands.flush");
     m.queue = command(commands["queue"], "commands.queue");
     if (commands["clear_cache"].IsDefined()) {

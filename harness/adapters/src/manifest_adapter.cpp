@@ -16,6 +16,7 @@
 #include "stslab/harness/adapters/faketime.hpp"
 #include "stslab/harness/adapters/log_parser.hpp"
 #include "stslab/harness/adapters/postqueue.hpp"
+#include "stslab/harness/adapters/smtp_submit.hpp"
 #include "stslab/harness/adapters/waits.hpp"
 
 namespace stslab::harness::adapters {
@@ -432,6 +433,19 @@ void ManifestAdapter::submit(const OutgoingMessage& message) {
                            {"to", message.to},
                            {"message", message.path},
                            {"message_id", message.message_id}};
+  if (!manifest_.submit.smtp.empty()) {
+    try {
+      smtp_submit({.host_port = render(manifest_.submit.smtp, vars_, manifest_.path),
+                   .helo = lab_.sender_domain,
+                   .from = message.from,
+                   .to = message.to,
+                   .message = read_file(message.path)},
+                  Clock::now() + kCommandTimeout);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(target_.name + ": submitting to " + message.to + ": " + e.what());
+    }
+    return;
+  }
   std::string input;
   if (!manifest_.submit.stdin_file.empty()) {
     Variables vars = vars_;

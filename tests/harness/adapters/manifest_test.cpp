@@ -205,6 +205,28 @@ TEST_F(BadManifest, MissingCommandsAndUnknownQueueFormatsAreErrors) {
   EXPECT_NE(error_of(valid("", "mailq-text")).find("known formats"), std::string::npos);
 }
 
+TEST_F(BadManifest, SubmitTakesEitherAProgramOrAnSmtpAddress) {
+  auto body = valid();
+  const std::string by_program =
+      "  submit: {run: [sendmail, -f, '{{from}}', --, '{{to}}'], stdin_file: '{{message}}'}\n";
+  body.replace(body.find(by_program), by_program.size(),
+               "  submit: {smtp: '{{mta_address}}:25'}\n");
+  const auto m = load_manifest(write(body));
+  EXPECT_EQ(m.submit.smtp, "{{mta_address}}:25");
+  EXPECT_TRUE(m.submit.run.empty());
+
+  auto both = valid();
+  both.replace(both.find(by_program), by_program.size(),
+               "  submit: {run: [sendmail], smtp: '127.0.0.1:25'}\n");
+  EXPECT_NE(error_of(both).find("commands.submit: exactly one of 'run' and 'smtp'"),
+            std::string::npos)
+      << error_of(both);
+  // Only a submission can go over SMTP.
+  EXPECT_NE(error_of(valid("  clear_cache: {smtp: '127.0.0.1:25'}\n")).find("unknown key 'smtp'"),
+            std::string::npos)
+      << error_of(valid("  clear_cache: {smtp: '127.0.0.1:25'}\n"));
+}
+
 TEST_F(BadManifest, AWrongSchemaIsAnError) {
   auto body = valid();
   body.replace(body.find("stslab.adapter/1"), 16, "stslab.adapter/9");

@@ -66,6 +66,7 @@ struct Service {
 
 struct Command {
   Argv run;
+  std::string smtp;        // submit only: "host:port" to hand the message to over SMTP instead
   std::string stdin_file;  // fed to stdin; "" = none
   std::string format;      // how to read stdout (queue: "postqueue-json")
   std::string when;
