@@ -10,6 +10,8 @@
 #include <string>
 #include <thread>
 
+#include "loopback_listener.hpp"
+
 namespace stslab::harness::adapters {
 namespace {
 
@@ -22,29 +24,19 @@ class ScriptedServer {
   using Reply = std::function<std::string(const std::string& line)>;
   ScriptedServer(std::string greeting, Reply reply)
       : greeting_(std::move(greeting)), reply_(std::move(reply)) {
-    listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    listen(listener_, 1);
     thread_ = std::thread([this] { serve(); });
   }
   ~ScriptedServer() {
-    shutdown(listener_, SHUT_RDWR);
+    shutdown(listener_.fd, SHUT_RDWR);  // ends an accept() nobody answered
     thread_.join();
-    close(listener_);
   }
-  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string address() const { return listener_.where(); }
   std::string commands;  // every command line, each ended by "\n"
   std::string data;      // the DATA section as received, terminator included
 
  private:
   void serve() {
-    const int fd = accept(listener_, nullptr, nullptr);
+    const int fd = accept(listener_.fd, nullptr, nullptr);
     if (fd < 0) return;
     std::string buffer;
     bool in_data = false;
@@ -78,8 +70,7 @@ class ScriptedServer {
 
   std::string greeting_;
   Reply reply_;
-  int listener_ = -1;
-  int port_ = 0;
+  LoopbackListener listener_;
   std::thread thread_;
 };
 

@@ -11,29 +11,15 @@
 #include <fstream>
 #include <future>
 
+#include "loopback_listener.hpp"
+
 namespace stslab::harness::adapters {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// A listening socket on 127.0.0.1 and an ephemeral port, and the port of a closed one.
-struct Listener {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int port = 0;
-  explicit Listener(bool listening = true) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    port = ntohs(a.sin_port);
-    if (listening) listen(fd, 4);
-  }
-  ~Listener() { close(fd); }
-  std::string where() const { return "127.0.0.1:" + std::to_string(port); }
-};
+using Listener = LoopbackListener;
 
 TEST(Waits, TcpAcceptsTellsAListeningPortFromAClosedOne) {
   Listener open;
