@@ -1,5 +1,7 @@
 #include "stslab/dns/record.hpp"
 
+#include <algorithm>
+
 namespace stslab::dns {
 
 RecordError::RecordError(std::string text, std::string reason)
@@ -25,6 +27,32 @@ ldns_rr_type parse_type(std::string_view mnemonic) {
   ldns_rr_type type = ldns_get_rr_type_by_name(owned.c_str());
   if (type == 0) throw RecordError(owned, "unknown record type");
   return type;
+}
+
+std::string txt_rdata(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i == 0 || i < text.size(); i += 255) {
+    out += out.empty() ? "\"" : " \"";
+    for (char c : text.substr(i, 255)) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out;
+}
+
+std::string txt_joined(const ldns_rr* rr) {
+  std::string joined;
+  for (std::size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
+    const ldns_rdf* rdf = ldns_rr_rdf(rr, i);
+    const std::uint8_t* data = ldns_rdf_data(rdf);
+    const std::size_t size = ldns_rdf_size(rdf);
+    if (size == 0) continue;
+    const std::size_t len = std::min<std::size_t>(data[0], size - 1);
+    joined.append(reinterpret_cast<const char*>(data + 1), len);
+  }
+  return joined;
 }
 
 }  // namespace stslab::dns

@@ -209,6 +209,8 @@ int run_command(const RunArgs& args) {
                              .clock = &clock};
     try {
       mta->start(context);
+      // The sender's own records (its DKIM key, RFC 8460 §3), so that reports can be verified.
+      lab.zone().add(mta->own_dns_records());
     } catch (const std::exception& e) {
       std::cerr << "stslab: the target '" << args.mta << "' could not start: " << e.what() << "\n";
       lab.stop();

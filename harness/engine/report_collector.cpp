@@ -5,6 +5,8 @@
 #include <cctype>
 
 #include "stslab/core/names.hpp"
+#include "stslab/dns/name.hpp"
+#include "stslab/dns/record.hpp"
 #include "stslab/tlsrpt/analyze.hpp"
 
 namespace stslab::harness {
@@ -22,6 +24,32 @@ nlohmann::json report_json(const tlsrpt::Analysis& a) {
   if (a.error) return nullptr;
   auto j = nlohmann::json::parse(a.decoded.json_text, nullptr, false);
   return j.is_discarded() ? nlohmann::json() : j;
+}
+
+// RPT-12: DKIM keys come from the lab's own zone (where the adapter's records were published),
+// never from the real DNS. The first TXT record at the name, its strings joined.
+std::optional<std::string> zone_txt(const dns::Zone& zone, const std::string& name) {
+  const auto qname = dns::parse_name(name);
+  const auto answer = zone.lookup(qname.get(), LDNS_RR_TYPE_TXT);
+  if (answer.rcode != LDNS_RCODE_NOERROR) return std::nullopt;
+  for (const auto& rr : answer.answer) {
+    if (ldns_rr_get_type(rr.get()) == LDNS_RR_TYPE_TXT) return dns::txt_joined(rr.get());
+  }
+  return std::nullopt;
+}
+
+// What verifying the DKIM signatures gave, one object per signature: {domain, selector, status
+// (tlsrpt::to_string(DkimStatus)), detail}; null when they were not verified.
+nlohmann::json dkim_results(const tlsrpt::Analysis& a) {
+  if (a.error || !a.decoded.mail || !a.decoded.mail->dkim_results) return nullptr;
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : *a.decoded.mail->dkim_results) {
+    out.push_back({{"domain", r.domain},
+                   {"selector", r.selector},
+                   {"status", tlsrpt::to_string(r.status)},
+                   {"detail", r.detail}});
+  }
+  return out;
 }
 
 nlohmann::json policy_domains(const tlsrpt::Analysis& a) {
@@ -90,7 +118,13 @@ void ReportCollector::read_mail(std::uint64_t message_id) {
     if (lab_.is_report_mailbox(rcpt)) receiver = domain_of(rcpt);
   }
   if (receiver.empty()) return;  // ordinary mail: the classifier's business
-  const auto analysis = tlsrpt::analyze(message->data, {.transport = tlsrpt::Transport::mail});
+  // The sender signed with its own clock, which the lab may have moved ahead of this one.
+  const auto ahead = std::chrono::duration_cast<std::chrono::seconds>(lab_.clock().offset());
+  const auto analysis = tlsrpt::analyze(
+      message->data,
+      {.transport = tlsrpt::Transport::mail,
+       .dkim_key_lookup = [this](const std::string& name) { return zone_txt(lab_.zone(), name); },
+       .signer_clock_ahead = ahead});
   lab_.journal().append(
       core::Source::harness, "tlsrpt.report", receiver, receiver,
       {{"transport", "mailto"},
@@ -98,6 +132,7 @@ void ReportCollector::read_mail(std::uint64_t message_id) {
        {"message_id", message_id},
        {"tls", message->tls},
        {"policy_domains", policy_domains(analysis)},
+       {"dkim", dkim_results(analysis)},
        {"error", analysis.error ? nlohmann::json(analysis.error->what()) : nlohmann::json()},
        {"analysis", tlsrpt::to_json(analysis)},
        {"report", report_json(analysis)}});

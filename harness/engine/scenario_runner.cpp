@@ -198,13 +198,22 @@ void ScenarioRunner::judge_reports(const std::vector<core::Event>& events,
     if (step.kind == Step::Kind::change) add_served(step.change);
   }
   std::set<std::string> reported_types;
-  std::vector<std::string> invalid, sloppy;
+  std::vector<std::string> invalid, sloppy, dkim;
   bool any = false;
+  bool dkim_verified = false;  // some mailed report's signature verified (RPT-12)
   for (const auto& e : events) {
     if (e.kind != "tlsrpt.report") continue;
     any = true;
     const auto& a = member(e.data, "analysis");
     const std::string via = text(e.data, "transport", "?");
+    for (const auto& sig : member(e.data, "dkim")) {
+      const std::string status = text(sig, "status");
+      const std::string who = "(d=" + text(sig, "domain") + ", s=" + text(sig, "selector") + ")";
+      dkim_verified = dkim_verified || status == "verified";
+      dkim.push_back(via + ": DKIM signature " +
+                     (status == "verified" ? "verified " + who
+                                           : who + " " + status + ": " + text(sig, "detail")));
+    }
     if (!a.is_object() || text(a, "status") != "ok") {
       invalid.push_back(via + ": unreadable report: " + member(e.data, "error").dump());
       continue;
@@ -253,7 +262,8 @@ void ScenarioRunner::judge_reports(const std::vector<core::Event>& events,
       {"expected", scenario_.expect_report},
       {"reported", std::vector<std::string>(reported_types.begin(), reported_types.end())},
       {"invalid", invalid},
-      {"sloppy", sloppy}};
+      {"sloppy", sloppy},
+      {"dkim", dkim}};
   result.evidence["tlsrpt"] = evidence;
 
   // The report verdict joins the messages': the worse one stands.
@@ -279,6 +289,14 @@ void ScenarioRunner::judge_reports(const std::vector<core::Event>& events,
   }
   if (!invalid.empty()) by_level(Verdict::fail, "invalid report: " + invalid.front());
   if (!sloppy.empty()) by_level(Verdict::warn, "off-spec report: " + sloppy.front());
+  // RPT-12 can be judged only against a key the lab knows (the adapter's own DNS records): a
+  // signature nobody could check is no pass. A failed one is already an invalid finding.
+  const auto& reqs = scenario_.requirements;
+  if (any && !dkim_verified && std::find(reqs.begin(), reqs.end(), "RPT-12") != reqs.end()) {
+    by_level(Verdict::inconclusive,
+             "RPT-12: no mailed report's DKIM signature could be verified (the target published "
+             "no key in the lab's DNS, or no report came by mail)");
+  }
   if (severity(verdict) > severity(result.verdict)) {
     result.verdict = verdict;
     result.reason = "report: " + reason;
@@ -408,6 +426,8 @@ ScenarioResult ScenarioRunner::run() {
 
   result.reported = std::any_of(events.begin(), events.end(),
                                 [](const core::Event& e) { return e.kind == "tlsrpt.report"; });
+  // First, so that judge_reports can add its own part ("tlsrpt") to it.
+  result.evidence = summarize_evidence(events);
   if (!unsupported && result.verdict != Verdict::error && !scenario_.expect_report.empty()) {
     try {
       judge_reports(events, result);
@@ -417,7 +437,6 @@ ScenarioResult ScenarioRunner::run() {
       result.reason = std::string("judging the TLS-RPT reports failed: ") + e.what();
     }
   }
-  result.evidence = summarize_evidence(events);
   if (!problems_.empty()) result.evidence["problems"] = problems_;
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
   result.harness_overhead =

@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "stslab/dns/record.hpp"
 #include "stslab/harness/report_destinations.hpp"
 #include "stslab/mitm/attack.hpp"
 
@@ -28,21 +29,6 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
   for (std::size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
     text.replace(pos, from.size(), to);
   }
-}
-
-// A TXT record's text as zone-file character-strings: split every 255 octets, quotes and
-// backslashes escaped.
-std::string txt_rdata(const std::string& text) {
-  std::string out;
-  for (std::size_t i = 0; i == 0 || i < text.size(); i += 255) {
-    out += out.empty() ? "\"" : " \"";
-    for (char c : text.substr(i, 255)) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out;
 }
 
 // The path a redirect points to when it stays on `host` ("https://host/path" -> "/path"), or
@@ -113,11 +99,11 @@ std::vector<std::string> zone_records(const WorldSpec& world, const std::string&
   records.push_back("mta-sts." + apex + " A " + policy_address.to_string());
   if (world.sts_record) {
     records.push_back("_mta-sts." + apex + " TXT " +
-                      txt_rdata(expand(*world.sts_record, domain, world.policy_id)));
+                      dns::txt_rdata(expand(*world.sts_record, domain, world.policy_id)));
   }
   if (world.tlsrpt_record) {
     records.push_back("_smtp._tls." + apex + " TXT " +
-                      txt_rdata(expand(*world.tlsrpt_record, domain, world.policy_id)));
+                      dns::txt_rdata(expand(*world.tlsrpt_record, domain, world.policy_id)));
   }
   for (const auto& host : lab_report_https_hosts(world, domain)) {
     records.push_back(host + ". A " + plan.policy_host().to_string());

@@ -5,6 +5,8 @@
 #include <ostream>
 
 #include "stslab/sender/defects.hpp"
+#include "stslab/sender/dkim.hpp"
+#include "stslab/sender/mx_pattern.hpp"
 #include "stslab/sender/report.hpp"
 #include "stslab/sender/send.hpp"
 
@@ -28,6 +30,24 @@ void list_defects(std::ostream& out) {
                           {"summary", std::string(d.summary)}}
                .dump()
         << '\n';
+  }
+}
+
+// `dkim-record`: the key is made when missing (as `send` and `report` would), then its record is
+// printed for the lab (or an operator) to publish before any report goes out.
+int print_dkim_record(const std::string& state_dir, const std::string& domain, std::ostream& out,
+                      std::ostream& err) {
+  // A host name is an mx pattern without the wildcard.
+  if (domain.find('*') != std::string::npos || !is_valid_mx_pattern(normalize_host(domain))) {
+    err << "stslab-sender: --domain '" << domain << "' is not a host name\n";
+    return kExitUsage;
+  }
+  try {
+    out << dkim_zone_record(load_or_create_dkim_key(state_dir), domain) << '\n';
+    return 0;
+  } catch (const std::exception& e) {
+    err << "stslab-sender: DKIM key: " << e.what() << '\n';
+    return kExitDeferred;
   }
 }
 
@@ -78,6 +98,16 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   report->add_option("--timeout-ms", report_timeout_ms, "deadline of each network step")
       ->check(CLI::Range(1, 3600 * 1000));
 
+  std::string record_state_dir;
+  std::string record_domain = "sender.test";
+  auto* record = app.add_subcommand(
+      "dkim-record",
+      "print the zone-file record publishing the DKIM key of mailed reports (made if missing)");
+  record->add_option("--state-dir", record_state_dir, "the state dir (its dkim/ holds the key)")
+      ->required();
+  record->add_option("--domain", record_domain,
+                     "the signing domain d=, i.e. the report submitter (default: sender.test)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -93,6 +123,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     list_defects(out);
     return 0;
   }
+  if (record->parsed()) return print_dkim_record(record_state_dir, record_domain, out, err);
   for (const auto& name : report->parsed() ? report_defects : defects) {
     auto d = parse_defect(name);
     if (!d) {

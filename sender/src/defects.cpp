@@ -109,6 +109,10 @@ std::span<const DefectInfo> defect_table() {
        "report-blocked-by-sts",
        {"RPT-10"},
        "MTA-STS is applied to the report mail itself, so a stripped report MX withholds it"},
+      {Defect::dkim_signature_invalid,
+       "dkim-signature-invalid",
+       {"RPT-12"},
+       "a line is added to the report mail's body after DKIM signing, so the body hash fails"},
   };
   return table;
 }

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "stslab/dns/record.hpp"
 #include "stslab/sender/encoding.hpp"
 #include "stslab/sender/state_lock.hpp"
 
@@ -91,6 +92,13 @@ std::string DkimKey::dns_txt() const {
   const std::string p = base64_encode(std::string_view(reinterpret_cast<char*>(der), n));
   OPENSSL_free(der);
   return "v=DKIM1; k=rsa; s=tlsrpt; p=" + p;
+}
+
+std::string dkim_zone_record(const DkimKey& key, std::string_view domain,
+                             std::string_view selector) {
+  std::string owner = std::string(selector) + "._domainkey." + std::string(domain);
+  if (owner.back() != '.') owner += '.';  // absolute: no $ORIGIN may be appended
+  return owner + " TXT " + dns::txt_rdata(key.dns_txt());
 }
 
 DkimKey load_or_create_dkim_key(const std::filesystem::path& state_dir) {

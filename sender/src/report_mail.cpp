@@ -76,7 +76,13 @@ std::string signed_report_mail(const ReportMail& mail, const DkimKey& key,
   request.domain = mail.submitter;
   request.signed_headers = report_signed_headers();
   request.timestamp = mail.date;
-  return dkim_signature_field(message, key, request) + message;
+  const std::string signature = dkim_signature_field(message, key, request);
+  if (defects.has(Defect::dkim_signature_invalid)) {
+    // As a disclaimer added on the way out would: after the closing boundary (the MIME epilogue,
+    // so the report still reads), but inside the signed body.
+    return signature + message + "Sent by stslab-sender.\r\n";
+  }
+  return signature + message;
 }
 
 }  // namespace stslab::sender

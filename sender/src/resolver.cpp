@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "stslab/dns/ldns_handles.hpp"  // the only way in to ldns (see its note on bool)
+#include "stslab/dns/record.hpp"
 #include "stslab/sender/mx_pattern.hpp"
 
 namespace stslab::sender {
@@ -146,20 +147,12 @@ Resolver::Resolver(const std::string& server, std::chrono::milliseconds timeout)
 Resolver::~Resolver() = default;
 
 DnsResult<std::string> Resolver::txt(const std::string& name) {
-  return impl_->lookup<std::string>(
-      name, LDNS_RR_TYPE_TXT, [](const ldns_rr* rr) -> std::optional<std::string> {
-        // §3.1: a record of several character-strings is their concatenation, no separator.
-        std::string joined;
-        for (std::size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
-          const ldns_rdf* rdf = ldns_rr_rdf(rr, i);
-          const std::uint8_t* data = ldns_rdf_data(rdf);
-          const std::size_t size = ldns_rdf_size(rdf);
-          if (size == 0) continue;
-          const std::size_t len = std::min<std::size_t>(data[0], size - 1);
-          joined.append(reinterpret_cast<const char*>(data + 1), len);
-        }
-        return joined;
-      });
+  return impl_->lookup<std::string>(name, LDNS_RR_TYPE_TXT,
+                                    [](const ldns_rr* rr) -> std::optional<std::string> {
+                                      // §3.1: a record of several character-strings is their
+                                      // concatenation, no separator.
+                                      return dns::txt_joined(rr);
+                                    });
 }
 
 DnsResult<MxRecord> Resolver::mx(const std::string& name) {

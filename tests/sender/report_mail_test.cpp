@@ -1,6 +1,7 @@
 // The mailed report (RFC 8460 §5.3): MIME structure, header fields, file name (RPT-14, -16,
 // -17, -18), and its DKIM signature (RPT-12, -13, -15) verified here with OpenSSL against the
-// public key the sender publishes in dkim/selector.txt.
+// public key the sender publishes in dkim/selector.txt, and (with the tlsrpt part) by OpenDKIM,
+// the verifier the lab uses. `dkim-record` prints the record a lab publishes.
 #include "stslab/sender/report_mail.hpp"
 
 #include <gtest/gtest.h>
@@ -8,13 +9,18 @@
 #include <openssl/x509.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <fstream>
 #include <map>
+#include <sstream>
 
+#include "stslab/sender/cli.hpp"
 #include "stslab/sender/dkim.hpp"
 #include "stslab/sender/encoding.hpp"
+#include "stslab/sender/send.hpp"
 #ifdef STSLAB_HAVE_TLSRPT
 #include "stslab/tlsrpt/analyze.hpp"
+#include "stslab/tlsrpt/dkim_verify.hpp"
 #endif
 
 namespace stslab::sender {
@@ -213,7 +219,122 @@ TEST(Encoding, GzipAndBase64RoundTrip) {
   EXPECT_THROW(base64_decode("a*b="), std::invalid_argument);
 }
 
+TEST_F(StateDir, ZoneRecordPublishesTheKeyInStringsOf255OctetsAtMost) {
+  const auto key = load_or_create_dkim_key(dir);
+  const auto line = dkim_zone_record(key, "lab.test");
+  ASSERT_TRUE(line.starts_with("stslab._domainkey.lab.test. TXT \"")) << line;
+  std::vector<std::string> strings;
+  for (std::size_t open = line.find('"'); open != std::string::npos;) {
+    const auto close = line.find('"', open + 1);
+    ASSERT_NE(close, std::string::npos) << line;
+    strings.push_back(line.substr(open + 1, close - open - 1));
+    open = line.find('"', close + 1);
+  }
+  ASSERT_GE(strings.size(), 2u) << line;  // a 2048-bit key does not fit one
+  std::string joined;
+  for (const auto& part : strings) {
+    EXPECT_LE(part.size(), 255u);
+    joined += part;
+  }
+  EXPECT_EQ(joined, key.dns_txt());
+  EXPECT_EQ(dkim_zone_record(key, "lab.test.", "s2").substr(0, 28), "s2._domainkey.lab.test. TXT ");
+}
+
+TEST_F(StateDir, DkimRecordCommandMakesTheKeyAndPrintsItsRecord) {
+  const std::string state = dir.string();
+  std::ostringstream out, err;
+  const char* argv[] = {"stslab-sender", "dkim-record", "--state-dir",
+                        state.c_str(),   "--domain",    "Lab.Test"};
+  ASSERT_EQ(run_cli(6, argv, out, err), 0) << err.str();
+  const auto key = DkimKey::load(dir / "dkim" / "private.pem");
+  EXPECT_EQ(out.str(), dkim_zone_record(key, "Lab.Test") + "\n");
+  // Run again: the same key, the same record.
+  std::ostringstream again;
+  ASSERT_EQ(run_cli(6, argv, again, err), 0);
+  EXPECT_EQ(again.str(), out.str());
+  // The default domain is the submitter's last default.
+  std::ostringstream dflt;
+  const char* no_domain[] = {"stslab-sender", "dkim-record", "--state-dir", state.c_str()};
+  ASSERT_EQ(run_cli(4, no_domain, dflt, err), 0);
+  EXPECT_TRUE(dflt.str().starts_with("stslab._domainkey.sender.test. TXT ")) << dflt.str();
+  // Not a host name: a usage error, nothing printed.
+  std::ostringstream bad_out, bad_err;
+  const char* bad[] = {"stslab-sender", "dkim-record", "--state-dir",
+                       state.c_str(),   "--domain",    "a b\" IN A 1.2.3.4"};
+  EXPECT_EQ(run_cli(6, bad, bad_out, bad_err), kExitUsage);
+  EXPECT_EQ(bad_out.str(), "");
+  EXPECT_NE(bad_err.str().find("is not a host name"), std::string::npos) << bad_err.str();
+}
+
 #ifdef STSLAB_HAVE_TLSRPT
+// The verifier the lab uses (OpenDKIM, through tlsrpt::verify_dkim) against the hand-written
+// signer (dkim.cpp): an independent cross-check of relaxed/relaxed rsa-sha256.
+class OpenDkimCrossCheck : public StateDir {
+ protected:
+  tlsrpt::DkimVerifyOptions options() const {
+    return {.lookup = [this](const std::string& name) -> std::optional<std::string> {
+              if (name != "stslab._domainkey.lab.test") return std::nullopt;
+              auto txt = read(dir / "dkim" / "selector.txt");
+              while (!txt.empty() && txt.back() == '\n')
+                txt.pop_back();
+              return txt;
+            },
+            // The sample mail is dated 2026-11-24 00:00:10: never "in the future" here.
+            .signer_clock_ahead = std::chrono::seconds(std::max<std::int64_t>(
+                0, sample_mail().date - static_cast<std::int64_t>(std::time(nullptr))))};
+  }
+  tlsrpt::DkimStatus status(const std::string& mail) const {
+    const auto results = tlsrpt::verify_dkim(mail, options());
+    return results.size() == 1 ? results[0].status : tlsrpt::DkimStatus::malformed;
+  }
+};
+
+TEST_F(OpenDkimCrossCheck, OpenDkimVerifiesTheSendersSignature) {  // RPT-12
+  const auto key = load_or_create_dkim_key(dir);
+  const auto mail = signed_report_mail(sample_mail(), key, {});
+  const auto results = tlsrpt::verify_dkim(mail, options());
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, tlsrpt::DkimStatus::verified) << results[0].detail;
+  EXPECT_EQ(results[0].domain, "lab.test");
+  EXPECT_EQ(results[0].selector, "stslab");
+  EXPECT_TRUE(results[0].key_for_tlsrpt);
+
+  auto refolded = mail;
+  refolded.replace(refolded.find("Subject: "), 9, "Subject:   ");
+  EXPECT_EQ(status(refolded), tlsrpt::DkimStatus::verified);
+  auto forged = mail;
+  forged.replace(forged.find("TLS-Report-Domain: a.test"), 25, "TLS-Report-Domain: b.test");
+  EXPECT_EQ(status(forged), tlsrpt::DkimStatus::signature_mismatch);
+  auto body = mail;
+  body.replace(body.find("and lines."), 10, "and LINES.");
+  EXPECT_EQ(status(body), tlsrpt::DkimStatus::body_hash_mismatch);
+  // Signed with another key than the published one.
+  EXPECT_EQ(status(signed_report_mail(sample_mail(), DkimKey::generate(), {})),
+            tlsrpt::DkimStatus::signature_mismatch);
+}
+
+TEST_F(OpenDkimCrossCheck, TheDkimSignatureInvalidDefectIsCaught) {
+  const auto key = load_or_create_dkim_key(dir);
+  const auto clean = signed_report_mail(sample_mail(), key, {});
+  const auto broken = signed_report_mail(sample_mail(), key, {Defect::dkim_signature_invalid});
+  EXPECT_EQ(status(broken), tlsrpt::DkimStatus::body_hash_mismatch);
+  const auto o = options();
+  const auto analysis = tlsrpt::analyze(broken, {.transport = tlsrpt::Transport::mail,
+                                                 .dkim_key_lookup = o.lookup,
+                                                 .signer_clock_ahead = o.signer_clock_ahead});
+  ASSERT_FALSE(analysis.error) << analysis.error->what();
+  bool rpt12 = false;
+  for (const auto& f : analysis.findings)
+    rpt12 = rpt12 || (f.id == "RPT-12" && f.severity == tlsrpt::Severity::invalid);
+  EXPECT_TRUE(rpt12);
+  // The report itself still reads: only the signature is broken.
+  EXPECT_EQ(analysis.report.report_id, sample_mail().report_id);
+  const auto fine = tlsrpt::analyze(clean, {.transport = tlsrpt::Transport::mail,
+                                            .dkim_key_lookup = o.lookup,
+                                            .signer_clock_ahead = o.signer_clock_ahead});
+  EXPECT_FALSE(tlsrpt::has_invalid(fine.findings));
+}
+
 TEST_F(StateDir, TheTlsrptLibraryAcceptsTheMailAndSpotsHeaderDefects) {
   const auto key = load_or_create_dkim_key(dir);
   auto clean = tlsrpt::analyze(signed_report_mail(sample_mail(), key, {}),

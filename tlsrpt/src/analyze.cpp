@@ -1,6 +1,7 @@
 #include "stslab/tlsrpt/analyze.hpp"
 
 #include "stslab/tlsrpt/delivery_checks.hpp"
+#include "stslab/tlsrpt/dkim_verify.hpp"
 #include "stslab/tlsrpt/strict_json.hpp"
 #include "stslab/tlsrpt/validate.hpp"
 
@@ -26,6 +27,16 @@ Analysis analyze(std::string_view bytes, const TransportFacts& transport) {
   if (out.decoded.json_text.starts_with("\xef\xbb\xbf")) {
     // RFC 8259 §8.1: a JSON text sent over a network must not start with a byte order mark.
     out.findings.push_back(sloppy("RPT-20", Level::must, "", "the JSON text starts with a BOM"));
+  }
+  if (out.decoded.mail && transport.dkim_key_lookup) {
+    // RPT-12: verify the signatures against the keys the caller knows (the lab's zone).
+    try {
+      out.decoded.mail->dkim_results =
+          verify_dkim(bytes, {.lookup = transport.dkim_key_lookup,
+                              .signer_clock_ahead = transport.signer_clock_ahead});
+    } catch (const std::exception& e) {
+      out.decoded.mail->dkim_error = e.what();
+    }
   }
   auto delivery = check_delivery(transport, out.decoded, out.report);
   out.findings.insert(out.findings.end(), delivery.begin(), delivery.end());

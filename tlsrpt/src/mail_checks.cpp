@@ -124,6 +124,67 @@ bool covers(const DkimSignature& sig, const char* header) {
          sig.signed_headers.end();
 }
 
+std::string signer(const DkimResult& r) {
+  return "d=" + r.domain + ", s=" + r.selector;
+}
+
+// RPT-12: a valid signature is required, and the lab can tell only where it knows the key. A
+// signature that could not be checked (no key, or no lookup at all) is a note, never a pass or
+// a failure; one that was checked against a published key and failed is invalid, unless another
+// signature verifies.
+void check_dkim_verification(const MailFacts& mail, Findings& findings) {
+  const std::string where = "mail:DKIM-Signature";
+  if (!mail.dkim_results) {
+    std::string domains;
+    for (const auto& sig : mail.dkim)
+      domains += (domains.empty() ? "d=" : ", d=") + sig.domain;
+    findings.push_back(
+        note("RPT-12", where,
+             "DKIM-Signature present (" + domains + "), not verified: " +
+                 (mail.dkim_error.empty() ? "no DKIM key lookup was given (a report read offline)"
+                                          : mail.dkim_error)));
+    return;
+  }
+  const auto& results = *mail.dkim_results;
+  if (results.empty()) {
+    findings.push_back(note("RPT-12", where, "not verified: OpenDKIM found no signature to check"));
+    return;
+  }
+  const bool any_verified = std::any_of(results.begin(), results.end(), [](const DkimResult& r) {
+    return r.status == DkimStatus::verified;
+  });
+  for (const auto& r : results) {
+    const std::string key = r.selector + "._domainkey." + r.domain;
+    switch (r.status) {
+      case DkimStatus::verified:
+        findings.push_back(note("RPT-12", where, "DKIM signature verified (" + signer(r) + ")"));
+        if (!r.key_for_tlsrpt) {
+          // RFC 8460 §3: the key record SHOULD carry the service type s=tlsrpt.
+          findings.push_back(
+              note("RPT-12", where, "the key record " + key + " has no s=tlsrpt service type"));
+        }
+        break;
+      case DkimStatus::no_key:
+        findings.push_back(note("RPT-12", where,
+                                "DKIM signature (" + signer(r) + ") not verified: no key record " +
+                                    key + " (" + r.detail + ")"));
+        break;
+      default:
+        if (any_verified) {
+          findings.push_back(
+              note("RPT-12", where,
+                   "another DKIM signature (" + signer(r) + ") does not verify: " + r.detail));
+        } else {
+          findings.push_back(invalid("RPT-12", Level::must, where,
+                                     "the DKIM signature (" + signer(r) +
+                                         ") does not verify against the published key " + key +
+                                         ": " + r.detail));
+        }
+        break;
+    }
+  }
+}
+
 void check_dkim(const MailFacts& mail, Findings& findings) {
   if (mail.dkim.empty()) {
     // RFC 8460 §3: a mailed report MUST carry a valid DKIM signature.
@@ -131,11 +192,7 @@ void check_dkim(const MailFacts& mail, Findings& findings) {
                                "the report mail has no DKIM-Signature"));
     return;
   }
-  std::string domains;
-  for (const auto& sig : mail.dkim)
-    domains += (domains.empty() ? "d=" : ", d=") + sig.domain;
-  findings.push_back(note("RPT-12", "mail:DKIM-Signature",
-                          "DKIM-Signature present (" + domains + "), not verified"));
+  check_dkim_verification(mail, findings);
   if (std::any_of(mail.dkim.begin(), mail.dkim.end(),
                   [](const DkimSignature& s) { return s.has_body_length; })) {
     findings.push_back(invalid("RPT-13", Level::must, "mail:DKIM-Signature",

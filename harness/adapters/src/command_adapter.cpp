@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "stslab/dns/record.hpp"
 #include "stslab/harness/adapters/log_parser.hpp"
 #include "stslab/harness/adapters/shell_quote.hpp"
 #include "stslab/harness/adapters/waits.hpp"
@@ -211,6 +212,7 @@ void CommandAdapter::start(const LabContext& lab) {
   check_programs();
   try {
     start_sender();
+    read_dns_records();
     if (manifest_.submit_mode == SubmitMode::daemon) {
       watch_stop_ = false;
       watcher_ = std::thread([this] { watch_status(); });
@@ -246,6 +248,30 @@ void CommandAdapter::start_sender() {
       (sender_->running() ? "did not accept connections on " + where
                           : "exited before accepting connections on " + where) +
       "\n--- last lines of " + log + " ---\n" + (tail.empty() ? "(empty)\n" : tail));
+}
+
+void CommandAdapter::read_dns_records() {
+  dns_records_.clear();
+  if (manifest_.dns_records.empty()) return;
+  std::vector<std::string> records;
+  const auto command = render_lab(manifest_.dns_records, "commands.dns_records");
+  const auto r = run_checked("printing its DNS records", command);
+  std::istringstream lines(r.out);
+  int number = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++number;
+    const auto text = trim(line);
+    if (text.empty() || text.front() == ';') continue;  // zone-file blank and comment lines
+    try {
+      dns::parse_record(text, 0);
+    } catch (const dns::RecordError& e) {
+      throw std::runtime_error(target_.name + ": commands.dns_records (" + command +
+                               ") printed something that is no zone-file record on line " +
+                               std::to_string(number) + ": \"" + text + "\" (" + e.reason() + ")");
+    }
+    records.push_back(text);
+  }
+  dns_records_ = std::move(records);
 }
 
 void CommandAdapter::submit(const OutgoingMessage& message) {

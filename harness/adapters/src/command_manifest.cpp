@@ -59,8 +59,9 @@ class Reader : public YamlFields {
   }
 
   void commands(const YAML::Node& node, CommandManifest& m) const {
-    only_keys(node, "commands",
-              {"start", "submit", "flush", "status", "clear_cache", "report", "stop"});
+    only_keys(
+        node, "commands",
+        {"start", "submit", "flush", "status", "clear_cache", "report", "dns_records", "stop"});
     if (const auto start = node["start"]; start.IsDefined() && start.IsMap()) {
       only_keys(start, "commands.start", {"run", "ready"});
       m.start = scalar(start["run"], "commands.start.run");
@@ -77,6 +78,7 @@ class Reader : public YamlFields {
     m.status = optional_scalar(node, "status", "commands");
     m.clear_cache = optional_scalar(node, "clear_cache", "commands");
     m.report = optional_scalar(node, "report", "commands");
+    m.dns_records = optional_scalar(node, "dns_records", "commands");
     m.stop = optional_scalar(node, "stop", "commands");
   }
 
@@ -164,9 +166,13 @@ class Reader : public YamlFields {
     for (const auto& name : kMessagePlaceholders)
       message[name] = "x";
     const std::vector<std::pair<const char*, const std::string*>> lab_only = {
-        {"start", &m.start},   {"flush", &m.flush},
-        {"status", &m.status}, {"clear_cache", &m.clear_cache},
-        {"stop", &m.stop},     {"start.ready.tcp", &m.ready_tcp}};
+        {"start", &m.start},
+        {"flush", &m.flush},
+        {"status", &m.status},
+        {"clear_cache", &m.clear_cache},
+        {"stop", &m.stop},
+        {"start.ready.tcp", &m.ready_tcp},
+        {"dns_records", &m.dns_records}};
     for (const auto& [name, t] : m.targets) {
       Variables with_target = lab;
       for (const auto& [k, v] : t.variables) {

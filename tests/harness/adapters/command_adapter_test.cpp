@@ -15,6 +15,8 @@
 #include <thread>
 
 #include "command_fixture.hpp"
+#include "stslab/dns/record.hpp"
+#include "stslab/harness/adapters/registry.hpp"
 #include "stslab/harness/adapters/waits.hpp"
 
 namespace stslab::harness::adapters {
@@ -336,6 +338,75 @@ TEST_F(CommandAdapterTest, WithoutAFaketimeFileTheTargetHasNoTimeControl) {
   EXPECT_FALSE(mta->capabilities().time_control);
   mta->stop();
 }
+
+// `dns_records`: run once after start; its records (blank and comment lines dropped) are what
+// the lab publishes for the sender's own domains.
+TEST_F(CommandAdapterTest, DnsRecordsArePrintedOnceAtStartAndKept) {
+  dir_.script("adapter/records.sh",
+              "n=$(cat \"$STSLAB_STATE_DIR/runs\" 2>/dev/null || echo 0)\n"
+              "echo $((n + 1)) > \"$STSLAB_STATE_DIR/runs\"\n"
+              "echo '; the sender'\"'\"'s own records'\n"
+              "echo\n"
+              "echo \"s1._domainkey.$1. TXT \\\"v=DKIM1; k=rsa; p=abc\\\" \\\"def\\\"\"\n"
+              "echo \"  mail.$1. 300 IN A 192.0.2.1  \"\n");
+  auto mta =
+      adapter("  submit: \"true\"\n  dns_records: \"{{data_dir}}/records.sh {{sender_domain}}\"\n");
+  EXPECT_TRUE(mta->own_dns_records().empty());
+  mta->start(lab());
+  mta->submit(message("m1@a.test"));
+  EXPECT_EQ(
+      mta->own_dns_records(),
+      (std::vector<std::string>{"s1._domainkey.sender.test. TXT \"v=DKIM1; k=rsa; p=abc\" \"def\"",
+                                "mail.sender.test. 300 IN A 192.0.2.1"}));
+  EXPECT_EQ(dir_.read("mta/state/runs"), "1\n");
+  mta->stop();
+  // A target without the command publishes nothing.
+  auto plain = adapter("  submit: \"true\"\n");
+  plain->start(lab());
+  EXPECT_TRUE(plain->own_dns_records().empty());
+  plain->stop();
+}
+
+TEST_F(CommandAdapterTest, ADnsRecordsLineThatIsNoRecordFailsStartNamingCommandAndLine) {
+  dir_.script("adapter/records.sh",
+              "echo 'ok.sender.test. A 192.0.2.1'\necho 'this is no record'\n");
+  auto mta = adapter("  submit: \"true\"\n  dns_records: \"{{data_dir}}/records.sh\"\n");
+  try {
+    mta->start(lab());
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("commands.dns_records"), std::string::npos) << what;
+    EXPECT_NE(what.find("records.sh"), std::string::npos) << what;
+    EXPECT_NE(what.find("line 2: \"this is no record\""), std::string::npos) << what;
+  }
+  EXPECT_TRUE(mta->own_dns_records().empty());  // nothing half-read is kept
+  // A command that fails is an error too.
+  auto failing = adapter("  submit: \"true\"\n  dns_records: \"echo no key >&2; exit 2\"\n");
+  EXPECT_THROW(failing->start(lab()), std::runtime_error);
+}
+
+#ifdef STSLAB_SENDER_PROGRAM
+// The reference manifest publishes the key its reports are signed with (RPT-12): selector
+// stslab, d= the sender domain, the value split into strings of at most 255 octets.
+TEST_F(CommandAdapterTest, TheReferenceSenderPublishesItsDkimKey) {
+  CommandAdapter mta(load_command_manifest(data_root() + "/adapters/reference/manifest.yaml"),
+                     "reference");
+  mta.start(lab());
+  const auto records = mta.own_dns_records();
+  ASSERT_EQ(records.size(), 1u);
+  const auto rr = dns::parse_record(records[0], 5);
+  EXPECT_EQ(dns::to_string(ldns_rr_owner(rr.get())), "stslab._domainkey.sender.test.");
+  EXPECT_EQ(ldns_rr_get_type(rr.get()), LDNS_RR_TYPE_TXT);
+  EXPECT_GE(ldns_rr_rd_count(rr.get()), 2u);  // a 2048-bit key does not fit one string
+  auto published = dir_.read("mta/state/dkim/selector.txt");
+  ASSERT_FALSE(published.empty());
+  published.pop_back();  // its newline
+  EXPECT_EQ(dns::txt_joined(rr.get()), published);
+  EXPECT_TRUE(published.starts_with("v=DKIM1; k=rsa; s=tlsrpt; p=")) << published;
+  mta.stop();
+}
+#endif
 
 }  // namespace
 }  // namespace stslab::harness::adapters

@@ -91,6 +91,10 @@ class MtaAdapter {
   // `policy_domain` (a sender may send others too). A no-op where capabilities().report_flush
   // is false.
   virtual void send_reports(const std::string& /*policy_domain*/) {}
+  // Zone-file records (one per entry, absolute owner names) the lab serves for the sender's own
+  // domains, such as its DKIM key for mailed TLS-RPT reports (RFC 8460 §3). Known once start()
+  // has returned; the lab publishes them in its DNS then. None by default.
+  virtual std::vector<std::string> own_dns_records() const { return {}; }
   // Stops the sender gracefully; the lab kills whatever is left.
   virtual void stop() = 0;
 };

@@ -6,7 +6,9 @@
 // Event (Source::harness, kind "tlsrpt.report", domain and host = the receiving host, which is
 // the scenario's domain or a name below it, so a scenario's journal filter finds it): {transport:
 // mailto|https, receiver, message_id | post_id, policy_domains, error (null, or why no report could
-// be read), analysis (tlsrpt's to_json(Analysis): report, summary, findings)}.
+// be read), analysis (tlsrpt's to_json(Analysis): report, summary, findings), and for mail dkim
+// (one {domain, selector, status, detail} per signature, verified with the keys in the lab's zone;
+// status verified | body-hash-mismatch | signature-mismatch | no-key | key-unusable | malformed)}.
 #pragma once
 
 #include <condition_variable>

@@ -1,4 +1,5 @@
-// The stslab-sender command line: `send` and `list-defects`, parsed with CLI11.
+// The stslab-sender command line: `send`, `report`, `dkim-record` and `list-defects`, parsed
+// with CLI11.
 #pragma once
 
 #include <iosfwd>

@@ -40,8 +40,9 @@ enum class Defect {
   missing_report_headers,
   gzip_labelled_json,
   report_blocked_by_sts,
+  dkim_signature_invalid,
 };
-inline constexpr std::size_t kDefectCount = 26;
+inline constexpr std::size_t kDefectCount = 27;
 
 struct DefectInfo {
   Defect defect;

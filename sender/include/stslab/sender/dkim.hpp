@@ -37,6 +37,12 @@ class DkimKey {
   std::unique_ptr<EVP_PKEY, Free> key_;
 };
 
+// The zone-file line that publishes `key` for d=`domain`: "<selector>._domainkey.<domain>. TXT
+// "..."", the dns_txt() value split into character-strings of at most 255 octets (RFC 6376
+// §3.6.2.2 joins them again). What `stslab-sender dkim-record` prints for a lab to serve.
+std::string dkim_zone_record(const DkimKey& key, std::string_view domain,
+                             std::string_view selector = kDkimSelector);
+
 // STATE_DIR/dkim/private.pem (mode 0600) and STATE_DIR/dkim/selector.txt (the TXT value);
 // created when missing, under the lock of STATE_DIR/dkim. Throws std::runtime_error on I/O or key
 // errors.

@@ -34,6 +34,7 @@ std::vector<std::string> report_signed_headers();
 std::string build_report_mail(const ReportMail& mail, const DefectSet& defects);
 
 // build_report_mail with a DKIM-Signature (d = the submitter, s = stslab) in front.
+// dkim-signature-invalid adds a line to the body after signing (RPT-12).
 std::string signed_report_mail(const ReportMail& mail, const DkimKey& key,
                                const DefectSet& defects);
 

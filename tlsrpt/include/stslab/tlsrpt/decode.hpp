@@ -3,6 +3,7 @@
 // against it (see delivery_checks.hpp).
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,11 @@ struct TransportFacts {
   Transport transport = Transport::file;
   std::string content_type;  // the HTTP Content-Type as sent, "" if unknown
   std::string filename;      // the file or attachment name, "" if unknown
+  // For a whole mail: where DKIM keys come from (RPT-12). Unset: signatures are noted, not
+  // verified. The lab passes a lookup into its own zone, never the real DNS.
+  DkimKeyLookup dkim_key_lookup;
+  // How far the signer's clock may be ahead of ours (the lab moves the sender's clock).
+  std::chrono::seconds signer_clock_ahead{0};
 };
 
 enum class Container { json, gzip, mail };

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "stslab/tlsrpt/dkim.hpp"
+#include "stslab/tlsrpt/dkim_verify.hpp"
 
 namespace stslab::tlsrpt {
 
@@ -30,6 +31,10 @@ struct MailFacts {
   std::optional<std::string> report_submitter;  // TLS-Report-Submitter
   std::optional<std::string> subject;
   std::vector<DkimSignature> dkim;  // one per DKIM-Signature header
+  // What verifying the signatures gave (analyze() with a DKIM key lookup, RPT-12); nullopt when
+  // they were not verified (no lookup: a file on disk, say).
+  std::optional<std::vector<DkimResult>> dkim_results;
+  std::string dkim_error;  // why verifying could not even start ("" if it did or was not asked)
 };
 
 struct MailReport {

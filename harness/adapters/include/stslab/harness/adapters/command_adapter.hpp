@@ -13,7 +13,8 @@
 // event from its exit status and JSON line before returning; flush() re-runs it for every
 // message still deferred (or runs the declared flush command and reads status). Daemon senders:
 // submit() hands over the message; a watcher thread reads the status command and journals each
-// change of a message's state.
+// change of a message's state. After start, `dns_records` says what the lab should publish for
+// the sender's own domains (own_dns_records()).
 //
 // Thread safety: submit, flush, queue, versions and clear_policy_cache may be called from
 // several threads at once; start and stop may not overlap anything else.
@@ -55,6 +56,8 @@ class CommandAdapter : public MtaAdapter {
   void clear_policy_cache() override;
   // Runs the `report` command, if declared ({{policy_domain}}: the domain the lab waits for).
   void send_reports(const std::string& policy_domain) override;
+  // What the `dns_records` command printed at start (blank and ';' comment lines dropped).
+  std::vector<std::string> own_dns_records() const override { return dns_records_; }
   void stop() override;
 
   // The environment changes every command gets (for tests and docs).
@@ -78,6 +81,9 @@ class CommandAdapter : public MtaAdapter {
                                   const std::string& input = "") const;
   void check_programs() const;
   void start_sender();
+  // Runs `dns_records` (if declared) and keeps the records it prints. Throws std::runtime_error
+  // naming the command and the line when a line is no zone-file record.
+  void read_dns_records();
   // One-shot: one run of submit for the record under `key`; journals the outcome.
   void attempt(const std::string& key);
   void journal_delivery(const OutgoingMessage& message, const DeliveryReport& report) const;
@@ -96,6 +102,7 @@ class CommandAdapter : public MtaAdapter {
   std::string faketime_library_;
   std::string state_dir_;
   std::optional<core::Child> sender_;  // a start command that keeps running
+  std::vector<std::string> dns_records_;
   std::atomic<bool> started_ = false;
 
   mutable std::mutex records_mutex_;

@@ -39,7 +39,8 @@ struct CommandManifest {
   EnvChanges environment;                      // values may hold placeholders
   // Shell command lines (run by /bin/sh -c); "" = not declared.
   // `report`: send every pending TLS-RPT report now (the current day's included).
-  std::string start, submit, flush, status, clear_cache, report, stop;
+  // `dns_records`: print zone-file records for the sender's own domains (run once after start).
+  std::string start, submit, flush, status, clear_cache, report, dns_records, stop;
   std::string ready_tcp;  // "host:port" the started sender accepts on; "" = start must exit
   std::map<std::string, std::string> versions;  // program -> command printing its version
   std::chrono::seconds timeout{60};             // per command run

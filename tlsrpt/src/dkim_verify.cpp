@@ -1,0 +1,231 @@
+// The one place that talks to libopendkim: a library handle and a message handle, both owned
+// (RAII), the message fed in one chunk, each signature's outcome read back after dkim_eom.
+#include "stslab/tlsrpt/dkim_verify.hpp"
+
+// opendkim/dkim.h declares _Bool parameters, which C++ knows only through GCC's <stdbool.h>.
+#include <stdbool.h>  // NOLINT(modernize-deprecated-headers)
+// (keep <stdbool.h> above <opendkim/dkim.h>; clang-format would sort it after)
+#include <opendkim/dkim.h>
+
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <stdexcept>
+
+#include "stslab/tlsrpt/names.hpp"
+
+namespace stslab::tlsrpt {
+namespace {
+
+struct LibClose {
+  void operator()(DKIM_LIB* lib) const { dkim_close(lib); }
+};
+struct MessageFree {
+  void operator()(DKIM* dkim) const { dkim_free(dkim); }
+};
+using LibPtr = std::unique_ptr<DKIM_LIB, LibClose>;
+using MessagePtr = std::unique_ptr<DKIM, MessageFree>;
+
+// OpenDKIM's own default (DEFCLOCKDRIFT): how far t= may be in the future, x= in the past.
+constexpr std::uint64_t kClockDrift = 300;
+
+// What the key lookup callback needs, reachable through dkim_get_user_context().
+struct LookupContext {
+  const DkimKeyLookup* lookup = nullptr;
+  std::map<DKIM_SIGINFO*, bool> key_for_tlsrpt;  // per signature whose key was found
+};
+
+bool is_fws(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+std::string trimmed(std::string_view s) {
+  while (!s.empty() && is_fws(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && is_fws(s.back()))
+    s.remove_suffix(1);
+  return std::string(s);
+}
+
+// RFC 8460 §3 gives TLS-RPT keys the service type "tlsrpt" (s=tlsrpt), which OpenDKIM, knowing
+// only "email" and "*", would refuse ("key type mismatch"). This verifier is a TLS-RPT receiver,
+// so such a key is handed over with "email" added to its s= list. Returns whether s= named it.
+bool admit_tlsrpt_service(std::string& record) {
+  std::size_t start = 0;
+  while (start <= record.size()) {
+    const std::size_t semi = std::min(record.find(';', start), record.size());
+    const std::string_view spec(record.data() + start, semi - start);
+    const std::size_t eq = spec.find('=');
+    if (eq != std::string_view::npos && trimmed(spec.substr(0, eq)) == "s") {
+      std::string_view value = spec.substr(eq + 1);
+      bool tlsrpt = false;
+      while (!value.empty()) {
+        const std::size_t colon = std::min(value.find(':'), value.size());
+        tlsrpt = tlsrpt || lower(trimmed(value.substr(0, colon))) == "tlsrpt";
+        value.remove_prefix(std::min(colon + 1, value.size()));
+      }
+      if (tlsrpt) record.insert(semi, ":email");
+      return tlsrpt;
+    }
+    start = semi + 1;
+  }
+  return false;
+}
+
+DKIM_CBSTAT key_lookup(DKIM* dkim, DKIM_SIGINFO* sig, unsigned char* buf, size_t buflen) {
+  // A C callback: nothing may be thrown through libopendkim.
+  try {
+    auto* context = static_cast<LookupContext*>(dkim_get_user_context(dkim));
+    const auto* selector = reinterpret_cast<const char*>(dkim_sig_getselector(sig));
+    const auto* domain = reinterpret_cast<const char*>(dkim_sig_getdomain(sig));
+    if (context == nullptr || selector == nullptr || domain == nullptr) return DKIM_CBSTAT_ERROR;
+    auto record = (*context->lookup)(std::string(selector) + "._domainkey." + domain);
+    if (!record) return DKIM_CBSTAT_NOTFOUND;
+    context->key_for_tlsrpt[sig] = admit_tlsrpt_service(*record);
+    if (record->size() + 1 > buflen) return DKIM_CBSTAT_ERROR;
+    std::memcpy(buf, record->c_str(), record->size() + 1);
+    return DKIM_CBSTAT_CONTINUE;
+  } catch (...) {
+    return DKIM_CBSTAT_ERROR;
+  }
+}
+
+DkimStatus classify(DKIM_SIGINFO* sig) {
+  const unsigned flags = dkim_sig_getflags(sig);
+  const int bh = dkim_sig_getbh(sig);
+  if ((flags & DKIM_SIGFLAG_PASSED) != 0) {
+    return bh == DKIM_SIGBH_MATCH ? DkimStatus::verified : DkimStatus::body_hash_mismatch;
+  }
+  switch (dkim_sig_geterror(sig)) {
+    case DKIM_SIGERROR_BADSIG:
+      return DkimStatus::signature_mismatch;
+    case DKIM_SIGERROR_NOKEY:
+    case DKIM_SIGERROR_KEYFAIL:
+      return DkimStatus::no_key;
+    case DKIM_SIGERROR_DNSSYNTAX:
+    case DKIM_SIGERROR_MULTIREPLY:
+    case DKIM_SIGERROR_KEYVERSION:
+    case DKIM_SIGERROR_KEYUNKNOWNHASH:
+    case DKIM_SIGERROR_KEYHASHMISMATCH:
+    case DKIM_SIGERROR_NOTEMAILKEY:
+    case DKIM_SIGERROR_KEYTYPEMISSING:
+    case DKIM_SIGERROR_KEYTYPEUNKNOWN:
+    case DKIM_SIGERROR_KEYREVOKED:
+    case DKIM_SIGERROR_KEYDECODE:
+    case DKIM_SIGERROR_KEYTOOSMALL:
+    case DKIM_SIGERROR_SUBDOMAIN:
+      return DkimStatus::key_unusable;
+    case DKIM_SIGERROR_OK:
+    case DKIM_SIGERROR_UNKNOWN:
+      // Processed with a key and no error recorded, yet not passed: the signature is wrong.
+      return (flags & DKIM_SIGFLAG_PROCESSED) != 0 ? DkimStatus::signature_mismatch
+                                                   : DkimStatus::malformed;
+    default:
+      return DkimStatus::malformed;
+  }
+}
+
+std::string detail(DKIM_SIGINFO* sig, DkimStatus status, const std::string& lib_error) {
+  switch (status) {
+    case DkimStatus::verified:
+      return "";
+    case DkimStatus::body_hash_mismatch:
+      return "body hash mismatch: the body is not what was signed";
+    case DkimStatus::signature_mismatch: {
+      std::string out = "signature mismatch: the signed header fields (or the key) differ";
+      if (dkim_sig_getbh(sig) == DKIM_SIGBH_MISMATCH)
+        out += "; the body hash does not match either";
+      return out;
+    }
+    default:
+      break;
+  }
+  const int error = dkim_sig_geterror(sig);
+  const char* text = error > 0 ? dkim_sig_geterrorstr(error) : nullptr;
+  if (text != nullptr) return text;
+  return lib_error.empty() ? std::string("not evaluated") : lib_error;
+}
+
+}  // namespace
+
+std::string_view to_string(DkimStatus status) {
+  switch (status) {
+    case DkimStatus::verified:
+      return "verified";
+    case DkimStatus::body_hash_mismatch:
+      return "body-hash-mismatch";
+    case DkimStatus::signature_mismatch:
+      return "signature-mismatch";
+    case DkimStatus::no_key:
+      return "no-key";
+    case DkimStatus::key_unusable:
+      return "key-unusable";
+    case DkimStatus::malformed:
+      return "malformed";
+  }
+  return "?";
+}
+
+std::vector<DkimResult> verify_dkim(std::string_view message, const DkimVerifyOptions& options) {
+  if (!options.lookup) throw std::invalid_argument("verify_dkim: no key lookup given");
+  LibPtr lib(dkim_init(nullptr, nullptr));
+  if (!lib) throw std::runtime_error("libopendkim: dkim_init failed");
+  // Signatures with syntax errors still get a handle (and so a result); bare LFs are read as
+  // line ends, for mails saved by tools that drop the CRs.
+  unsigned flags = DKIM_LIBFLAGS_BADSIGHANDLES | DKIM_LIBFLAGS_FIXCRLF;
+  std::uint64_t drift = kClockDrift + static_cast<std::uint64_t>(std::max<std::int64_t>(
+                                          0, options.signer_clock_ahead.count()));
+  if (dkim_options(lib.get(), DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags, sizeof flags) !=
+          DKIM_STAT_OK ||
+      dkim_options(lib.get(), DKIM_OP_SETOPT, DKIM_OPTS_CLOCKDRIFT, &drift, sizeof drift) !=
+          DKIM_STAT_OK ||
+      dkim_set_key_lookup(lib.get(), key_lookup) != DKIM_STAT_OK) {
+    throw std::runtime_error("libopendkim: cannot set the verifier's options");
+  }
+  DKIM_STAT status = DKIM_STAT_OK;
+  MessagePtr dkim(
+      dkim_verify(lib.get(), reinterpret_cast<const unsigned char*>("tlsrpt"), nullptr, &status));
+  if (!dkim) {
+    throw std::runtime_error(std::string("libopendkim: dkim_verify failed: ") +
+                             dkim_getresultstr(status));
+  }
+  LookupContext context{.lookup = &options.lookup, .key_for_tlsrpt = {}};
+  dkim_set_user_context(dkim.get(), &context);
+
+  // An mbox "From " line is no header field.
+  if (message.starts_with("From ")) {
+    const auto eol = message.find('\n');
+    message.remove_prefix(eol == std::string_view::npos ? message.size() : eol + 1);
+  }
+  // dkim_chunk wants a writable buffer; it does not keep it.
+  std::string bytes(message);
+  status = dkim_chunk(dkim.get(), reinterpret_cast<unsigned char*>(bytes.data()), bytes.size());
+  if (status == DKIM_STAT_OK) status = dkim_chunk(dkim.get(), nullptr, 0);
+  if (status == DKIM_STAT_OK) {
+    bool testkey = false;
+    status = dkim_eom(dkim.get(), &testkey);
+  }
+  const char* lib_error_text = dkim_geterror(dkim.get());
+  const std::string lib_error = lib_error_text ? lib_error_text : dkim_getresultstr(status);
+
+  std::vector<DkimResult> out;
+  DKIM_SIGINFO** sigs = nullptr;
+  int count = 0;
+  if (dkim_getsiglist(dkim.get(), &sigs, &count) != DKIM_STAT_OK || sigs == nullptr) return out;
+  for (int i = 0; i < count; ++i) {
+    DKIM_SIGINFO* sig = sigs[i];
+    DkimResult r;
+    if (const auto* d = dkim_sig_getdomain(sig)) r.domain = lower(reinterpret_cast<const char*>(d));
+    if (const auto* s = dkim_sig_getselector(sig)) r.selector = reinterpret_cast<const char*>(s);
+    r.status = classify(sig);
+    r.detail = detail(sig, r.status, lib_error);
+    if (const auto it = context.key_for_tlsrpt.find(sig); it != context.key_for_tlsrpt.end()) {
+      r.key_for_tlsrpt = it->second;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace stslab::tlsrpt
