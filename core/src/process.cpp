@@ -102,6 +102,8 @@ pid_t spawn(const ProcessSpec& spec, posix_spawn_file_actions_t* actions) {
   return pid;
 }
 
+std::vector<pid_t> live_group_members(pid_t pgid);
+
 // Milliseconds left until `deadline`, for poll(): 0 when it has passed.
 int millis_until(std::chrono::steady_clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -205,12 +207,16 @@ Child Child::spawn(const ProcessSpec& spec, const std::string& log_path) {
     throw;
   }
   posix_spawn_file_actions_destroy(&actions);
-  return Child(pid, open_pidfd(pid));
+  Child child(pid, open_pidfd(pid));
+  std::lock_guard lock(prefix_mutex);
+  child.behind_wrapper_ = !spawn_prefix.empty();
+  return child;
 }
 
 Child::Child(Child&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)),
       pidfd_(std::exchange(other.pidfd_, -1)),
+      behind_wrapper_(other.behind_wrapper_),
       exited_(other.exited_),
       exit_code_(other.exit_code_) {}
 
@@ -219,6 +225,7 @@ Child& Child::operator=(Child&& other) noexcept {
     stop(std::chrono::milliseconds(0));
     pid_ = std::exchange(other.pid_, -1);
     pidfd_ = std::exchange(other.pidfd_, -1);
+    behind_wrapper_ = other.behind_wrapper_;
     exited_ = other.exited_;
     exit_code_ = other.exit_code_;
   }
@@ -263,11 +270,28 @@ void Child::stop(std::chrono::milliseconds grace) {
     wait_until(deadline);  // the leader, our child: reaped here, so it no longer counts
     return wait_for_group_exit(group, deadline);
   };
+  const auto signal = [&](int sig) {
+    // Behind nsenter (the lab), the program is nsenter's child: signal it and the rest of the
+    // group, not nsenter, which then reaps it and exits the same way. Killing nsenter too would
+    // leave the program's zombie to the machine's init, which may reap it a second later, and
+    // the lab's PID namespace cannot end before it is reaped.
+    if (behind_wrapper_) {
+      auto members = live_group_members(group);
+      members.erase(std::remove(members.begin(), members.end(), group), members.end());
+      for (const pid_t member : members)
+        kill(member, sig);
+      if (!members.empty()) return;
+    }
+    kill(-group, sig);
+  };
   if (!group_gone(std::chrono::steady_clock::now())) {
-    if (grace.count() > 0) kill(-group, SIGTERM);
+    if (grace.count() > 0) signal(SIGTERM);
     if (grace.count() <= 0 || !group_gone(std::chrono::steady_clock::now() + grace)) {
-      kill(-group, SIGKILL);
-      group_gone(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+      signal(SIGKILL);
+      if (!group_gone(std::chrono::steady_clock::now() + std::chrono::seconds(5))) {
+        kill(-group, SIGKILL);
+        group_gone(std::chrono::steady_clock::now() + std::chrono::seconds(1));
+      }
     }
   }
   if (pidfd_ >= 0) close(pidfd_);

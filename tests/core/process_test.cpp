@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -101,6 +102,28 @@ TEST(Child, StopReturnsOnlyOnceTheWholeGroupIsGone) {
   ASSERT_GT(inner, 0) << "the inner process never wrote its pid";
   child.stop(2s);
   EXPECT_FALSE(running_not_zombie(inner)) << "stop() returned while the inner process still ran";
+}
+
+TEST(Child, BehindAWrapperTheProgramIsStoppedSoThatTheWrapperReapsIt) {
+  // Like nsenter: the wrapper forks the program and waits for it. Were the wrapper killed with
+  // it, the program's zombie would go to the machine's init, which may take its time to reap.
+  const std::string dir = ::testing::TempDir();
+  const std::string pidfile = dir + "/stslab-child-wrapped.pid";
+  std::remove(pidfile.c_str());
+  set_spawn_prefix({"sh", "-c", "\"$@\" & wait $!", "wrapper"});
+  auto child = Child::spawn({.argv = {"sh", "-c", "echo $$ > " + pidfile + "; exec sleep 30"}},
+                            dir + "/stslab-child-wrapped.log");
+  set_spawn_prefix({});
+  pid_t program = 0;
+  for (int i = 0; i < 500 && program == 0; ++i) {
+    std::ifstream in(pidfile);
+    in >> program;
+    if (program == 0) std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_GT(program, 0) << "the program never wrote its pid";
+  child.stop(0ms);
+  EXPECT_FALSE(std::filesystem::exists("/proc/" + std::to_string(program)))
+      << "the program is not reaped yet (a zombie handed to init?)";
 }
 
 }  // namespace

@@ -64,6 +64,7 @@ class Child {
   void reap();
   pid_t pid_ = -1;
   int pidfd_ = -1;
+  bool behind_wrapper_ = false;  // spawned behind the spawn prefix (nsenter into the lab)
   bool exited_ = false;
   std::optional<int> exit_code_;
 };
