@@ -185,7 +185,13 @@ ProcessResult run_process(const ProcessSpec& spec, const std::string& input,
     }
   }
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  pid_t reaped = 0;
+  while ((reaped = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+  }
+  if (reaped < 0) {
+    // Reaped elsewhere: the lab's teardown (LabNamespace::kill_all) killed it. Never a success.
+    result.term_signal = SIGKILL;
+    return result;
   }
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
@@ -313,12 +319,20 @@ bool wait_for_exit(pid_t pid, std::chrono::steady_clock::time_point deadline) {
 
 namespace {
 
-// The live processes of group `pgid`: field 5 of /proc/<pid>/stat, after the ")" that ends the
-// command name. Zombies do not count: they hold no socket and no file, and an orphan waits as
-// one until whoever inherited it (the lab's init at once; outside the lab, the machine's init,
-// sometimes a second later) reaps it.
+// The live processes of group `pgid`. Zombies do not count: they hold no socket and no file,
+// and an orphan waits as one until whoever inherited it reaps it.
 std::vector<pid_t> live_group_members(pid_t pgid) {
   std::vector<pid_t> out;
+  for (const auto& p : list_processes()) {
+    if (p.pgrp == pgid && p.state != 'Z' && p.state != 'X') out.push_back(p.pid);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<ProcessInfo> list_processes() {
+  std::vector<ProcessInfo> out;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
     const auto name = entry.path().filename().string();
@@ -326,20 +340,19 @@ std::vector<pid_t> live_group_members(pid_t pgid) {
     std::ifstream in(entry.path() / "stat");
     std::string stat;
     std::getline(in, stat);
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+    const auto comm_start = stat.find('(');
     const auto comm_end = stat.rfind(')');
-    if (comm_end == std::string::npos) continue;
+    if (comm_start == std::string::npos || comm_end == std::string::npos) continue;
+    ProcessInfo p;
+    p.pid = static_cast<pid_t>(std::stol(name));
+    p.comm = stat.substr(comm_start + 1, comm_end - comm_start - 1);
     std::istringstream fields(stat.substr(comm_end + 1));
-    std::string state;
-    pid_t ppid = 0, group = 0;
-    fields >> state >> ppid >> group;
-    if (group == pgid && state != "Z" && state != "X") {
-      out.push_back(static_cast<pid_t>(std::stol(name)));
-    }
+    if (!(fields >> p.state >> p.ppid >> p.pgrp)) continue;
+    out.push_back(std::move(p));
   }
   return out;
 }
-
-}  // namespace
 
 bool wait_for_group_exit(pid_t pgid, std::chrono::steady_clock::time_point deadline) {
   for (;;) {

@@ -124,6 +124,15 @@ void LabNamespace::kill_all() {
   kill(reaper_, SIGKILL);
   waitpid(reaper_, nullptr, 0);
   reaper_ = -1;
+  // The nsenter in front of each lab process lives outside the namespace: its program is gone
+  // now, and it exits on its own a moment later. Ctrl-C can end stslab before that moment, so
+  // the ones still here are ended and reaped now, and nothing outlives the run.
+  for (const auto& p : core::list_processes()) {
+    if (p.ppid == getpid() && p.comm == "nsenter") {
+      kill(p.pid, SIGKILL);
+      waitpid(p.pid, nullptr, 0);
+    }
+  }
 }
 
 }  // namespace stslab::harness

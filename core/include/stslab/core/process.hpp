@@ -69,6 +69,16 @@ class Child {
   std::optional<int> exit_code_;
 };
 
+// One line of the process table, as /proc/<pid>/stat has it.
+struct ProcessInfo {
+  pid_t pid = 0;
+  std::string comm;  // the command name (at most 15 characters)
+  char state = '?';  // R, S, D, Z, ...
+  pid_t ppid = 0;
+  pid_t pgrp = 0;
+};
+std::vector<ProcessInfo> list_processes();
+
 // Waits until process `pid` (any process this one can see, not only a child) has exited or the
 // deadline passes (a pidfd, no polling). True if it is gone.
 bool wait_for_exit(pid_t pid, std::chrono::steady_clock::time_point deadline);
