@@ -104,13 +104,6 @@ pid_t spawn(const ProcessSpec& spec, posix_spawn_file_actions_t* actions) {
 
 std::vector<pid_t> live_group_members(pid_t pgid);
 
-// Milliseconds left until `deadline`, for poll(): 0 when it has passed.
-int millis_until(std::chrono::steady_clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
-  return static_cast<int>(std::max<std::chrono::milliseconds::rep>(left.count() + 1, 0));
-}
-
 int open_pidfd(pid_t pid) {
   // Via syscall(): glibc 2.36 declares pidfd_open without C linkage for C++ callers.
   const int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
@@ -260,11 +253,10 @@ bool Child::running() {
 
 bool Child::wait_until(std::chrono::steady_clock::time_point deadline) {
   while (running()) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
+    const int timeout = poll_timeout(deadline);
+    if (timeout == 0) return false;
     pollfd pfd{pidfd_, POLLIN, 0};
-    poll(&pfd, 1, static_cast<int>(left.count()) + 1);
+    poll(&pfd, 1, timeout);
   }
   return true;
 }
@@ -305,13 +297,19 @@ void Child::stop(std::chrono::milliseconds grace) {
   pid_ = -1;
 }
 
+int poll_timeout(std::chrono::steady_clock::time_point deadline, std::chrono::milliseconds cap) {
+  const auto left =
+      std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return static_cast<int>(std::clamp(left, std::chrono::milliseconds(0), cap).count());
+}
+
 bool wait_for_exit(pid_t pid, std::chrono::steady_clock::time_point deadline) {
   const int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   if (fd < 0) return errno == ESRCH;
   pollfd pfd{fd, POLLIN, 0};
   int rc = 0;
   do {
-    rc = poll(&pfd, 1, millis_until(deadline));
+    rc = poll(&pfd, 1, poll_timeout(deadline));
   } while (rc < 0 && errno == EINTR);
   close(fd);
   return rc > 0;

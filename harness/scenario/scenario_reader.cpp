@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "step_reader.hpp"
+#include "stslab/core/tlsrpt_result_types.hpp"
 #include "world_delta.hpp"
 #include "yaml_reader.hpp"
 
@@ -174,21 +175,14 @@ class ScenarioReader {
 
   // RFC 8460 §4.3 result types; a report step must come before they can be scored.
   void read_expect_report(const YAML::Node& node, Scenario& s) {
-    static const std::vector<std::string_view> result_types{
-        "starttls-not-supported", "certificate-host-mismatch",
-        "certificate-expired",    "certificate-not-trusted",
-        "validation-failure",     "tlsa-invalid",
-        "dnssec-invalid",         "dane-required",
-        "sts-policy-fetch-error", "sts-policy-invalid",
-        "sts-webpki-invalid"};
     const auto list = read_string_list(node, "expect_report", diag_);
     if (!list) return;
     if (list->empty()) diag_.error(node, "expect_report", "at least one result type");
     for (std::size_t i = 0; i < list->size(); ++i) {
       const std::string& type = (*list)[i];
-      if (std::find(result_types.begin(), result_types.end(), type) == result_types.end()) {
+      if (!core::is_tlsrpt_result_type(type)) {
         std::string known;
-        for (const auto t : result_types)
+        for (const auto t : core::kTlsRptResultTypes)
           known += (known.empty() ? "" : ", ") + std::string(t);
         diag_.error(node[i], index_field("expect_report", i),
                     "unknown result type '" + type + "' (RFC 8460 §4.3: " + known + ")");

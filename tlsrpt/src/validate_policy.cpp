@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "stslab/core/tlsrpt_result_types.hpp"
 #include "stslab/tlsrpt/names.hpp"
 #include "stslab/tlsrpt/validate.hpp"
 #include "validate_util.hpp"
@@ -11,22 +12,9 @@
 namespace stslab::tlsrpt::detail {
 namespace {
 
-// RFC 8460 §4.3 and the IANA "STARTTLS Validation Result Types" registry (§6.6).
-constexpr std::array<std::string_view, 11> kResultTypes = {
-    "starttls-not-supported", "certificate-host-mismatch",
-    "certificate-expired",    "certificate-not-trusted",
-    "validation-failure",     "tlsa-invalid",
-    "dnssec-invalid",         "dane-required",
-    "sts-policy-fetch-error", "sts-policy-invalid",
-    "sts-webpki-invalid"};
-
 // Failures that happen before any MX is contacted have no MX name or IP to report.
 bool is_policy_failure(const std::string& result_type) {
   return result_type.starts_with("sts-policy-") || result_type == "sts-webpki-invalid";
-}
-
-bool is_registered(const std::string& result_type) {
-  return std::find(kResultTypes.begin(), kResultTypes.end(), result_type) != kResultTypes.end();
 }
 
 // "mx: a.example" lines of an STS policy-string, for comparing with mx-host (RPT-26).
@@ -197,7 +185,7 @@ void check_failure_detail(const json& detail, const std::string& ptr, FailureDet
   }
   if (auto type = required_string(detail, "result-type", ptr, "RPT-29", findings)) {
     out.result_type = *type;
-    if (!is_registered(out.result_type)) {
+    if (!core::is_tlsrpt_result_type(out.result_type)) {
       findings.push_back(
           invalid("RPT-30", Level::must, ptr + "/result-type",
                   "\"" + out.result_type + "\" is not a registered result type (RFC 8460 §4.3)"));

@@ -6,24 +6,6 @@
 
 namespace stslab::tlsrpt::detail {
 
-std::optional<std::string> required_string(const json& object, const char* name,
-                                           const std::string& pointer, const char* id,
-                                           Findings& findings) {
-  const std::string where = pointer + "/" + name;
-  const json* value = member(object, name);
-  if (!value) {
-    findings.push_back(invalid(id, Level::must, where, std::string("\"") + name + "\" is missing"));
-    return std::nullopt;
-  }
-  if (!value->is_string()) {
-    findings.push_back(
-        invalid(id, Level::must, where,
-                std::string("\"") + name + "\" must be a string, not " + type_name(*value)));
-    return std::nullopt;
-  }
-  return value->get<std::string>();
-}
-
 std::optional<std::string> optional_string(const json& object, const char* name,
                                            const std::string& pointer, const char* id,
                                            Findings& findings) {
@@ -36,6 +18,17 @@ std::optional<std::string> optional_string(const json& object, const char* name,
     return std::nullopt;
   }
   return value->get<std::string>();
+}
+
+std::optional<std::string> required_string(const json& object, const char* name,
+                                           const std::string& pointer, const char* id,
+                                           Findings& findings) {
+  if (!member(object, name)) {
+    findings.push_back(
+        invalid(id, Level::must, pointer + "/" + name, std::string("\"") + name + "\" is missing"));
+    return std::nullopt;
+  }
+  return optional_string(object, name, pointer, id, findings);
 }
 
 std::optional<std::int64_t> required_count(const json& object, const char* name,

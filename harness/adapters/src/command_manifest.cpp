@@ -227,17 +227,7 @@ class Reader : public YamlFields {
       fail(root["submit_mode"], "submit_mode: expected oneshot or daemon");
     }
     m.requires_programs = strings(root["requires"], "requires");
-    if (const auto env = root["environment"]; env.IsDefined()) {
-      if (!env.IsMap()) fail(env, "environment: expected a map");
-      for (const auto& kv : env) {
-        const auto name = kv.first.as<std::string>();
-        if (kv.second.IsNull()) {
-          m.environment.emplace_back(name, std::nullopt);
-        } else {
-          m.environment.emplace_back(name, scalar(kv.second, "environment." + name));
-        }
-      }
-    }
+    m.environment = environment(root["environment"]);
     if (!root["commands"].IsDefined()) fail(root, "commands: required (at least 'submit')");
     commands(root["commands"], m);
     if (m.submit_mode == SubmitMode::daemon && m.status.empty()) {

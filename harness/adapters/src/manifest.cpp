@@ -177,17 +177,7 @@ class Reader : public YamlFields {
                                optional_scalar(templates[i], "when", where)});
       }
     }
-    if (const auto env = root["environment"]; env.IsDefined()) {
-      if (!env.IsMap()) fail(env, "environment: expected a map");
-      for (const auto& kv : env) {
-        const auto name = kv.first.as<std::string>();
-        if (kv.second.IsNull()) {
-          m.environment.emplace_back(name, std::nullopt);
-        } else {
-          m.environment.emplace_back(name, scalar(kv.second, "environment." + name));
-        }
-      }
-    }
+    m.environment = environment(root["environment"]);
     if (const auto ft = root["faketime"]; ft.IsDefined()) {
       only_keys(ft, "faketime", {"library"});
       m.faketime_library = strings(ft["library"], "faketime.library");

@@ -11,15 +11,12 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "stslab/core/process.hpp"
+
 namespace stslab::harness::adapters {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int millis_left(Clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  return static_cast<int>(std::max<std::chrono::milliseconds::rep>(left.count(), 0));
-}
 
 // One SMTP client connection with a deadline on every wait.
 class Session {
@@ -69,7 +66,7 @@ class Session {
   void wait_for(short events, const std::string& step) {
     pollfd p{fd_, events, 0};
     for (;;) {
-      const int rc = poll(&p, 1, millis_left(deadline_));
+      const int rc = poll(&p, 1, core::poll_timeout(deadline_));
       if (rc > 0) return;
       if (rc == 0) fail(step, "no answer before the deadline");
       if (errno != EINTR) fail(step, strerror(errno));

@@ -17,16 +17,7 @@
 #include <sstream>
 
 namespace stslab::harness::adapters {
-namespace {
-
 using Clock = std::chrono::steady_clock;
-
-int millis_until(Clock::time_point deadline, std::chrono::milliseconds cap) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  return static_cast<int>(std::clamp(left, std::chrono::milliseconds(0), cap).count());
-}
-
-}  // namespace
 
 bool tcp_accepts(const std::string& host_port) {
   const auto colon = host_port.rfind(':');
@@ -58,7 +49,7 @@ bool wait_for_tcp(const std::string& host_port, Clock::time_point deadline,
     }
     if ((alive && !alive()) || Clock::now() >= deadline) break;
     pollfd pfd{ifd, POLLIN, 0};
-    if (poll(&pfd, ifd >= 0 ? 1 : 0, millis_until(deadline, backoff)) > 0) {
+    if (poll(&pfd, ifd >= 0 ? 1 : 0, core::poll_timeout(deadline, backoff)) > 0) {
       char buf[4096];
       while (read(ifd, buf, sizeof buf) > 0) {
       }

@@ -54,6 +54,22 @@ bool YamlFields::boolean(const YAML::Node& node, const std::string& where) const
   }
 }
 
+std::vector<std::pair<std::string, std::optional<std::string>>> YamlFields::environment(
+    const YAML::Node& node) const {
+  std::vector<std::pair<std::string, std::optional<std::string>>> out;
+  if (!node.IsDefined()) return out;
+  if (!node.IsMap()) fail(node, "environment: expected a map");
+  for (const auto& kv : node) {
+    const auto name = kv.first.as<std::string>();
+    if (kv.second.IsNull()) {
+      out.emplace_back(name, std::nullopt);
+    } else {
+      out.emplace_back(name, scalar(kv.second, "environment." + name));
+    }
+  }
+  return out;
+}
+
 YAML::Node YamlFields::load() const {
   try {
     return YAML::LoadFile(path_);

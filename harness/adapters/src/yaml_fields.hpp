@@ -5,7 +5,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <initializer_list>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "stslab/harness/adapters/manifest.hpp"
@@ -31,6 +33,9 @@ class YamlFields {
   std::vector<std::string> strings(const YAML::Node& node, const std::string& where) const;
   // false when absent.
   bool boolean(const YAML::Node& node, const std::string& where) const;
+  // The `environment:` map: a value sets the variable, null removes it. Empty when absent.
+  std::vector<std::pair<std::string, std::optional<std::string>>> environment(
+      const YAML::Node& node) const;
   // The file's root; a syntax error names the file and the line.
   YAML::Node load() const;
 

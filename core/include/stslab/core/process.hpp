@@ -69,6 +69,11 @@ class Child {
   std::optional<int> exit_code_;
 };
 
+// The timeout for poll() that ends at `deadline`: milliseconds, rounded up (a wait never ends
+// just short of it), 0 once it has passed, at most `cap`.
+int poll_timeout(std::chrono::steady_clock::time_point deadline,
+                 std::chrono::milliseconds cap = std::chrono::hours(1));
+
 // One line of the process table, as /proc/<pid>/stat has it.
 struct ProcessInfo {
   pid_t pid = 0;
