@@ -5,6 +5,8 @@
 #include <boost/asio/ssl/error.hpp>
 #include <stdexcept>
 
+#include "stslab/core/clock.hpp"
+
 namespace stslab::core {
 
 std::string_view to_string(TlsVersion v) {
@@ -76,8 +78,14 @@ std::shared_ptr<boost::asio::ssl::context> make_client_context(const std::string
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
   if (!ca_pem.empty()) ctx->add_certificate_authority(boost::asio::buffer(ca_pem));
   ctx->set_verify_mode(ca_pem.empty() ? ssl::verify_none : ssl::verify_peer);
+  X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx->native_handle());
+  if (const auto offset = lab_start_offset(); offset != LabClock::duration::zero()) {
+    // A client of a lab that starts at another instant (STSLAB_LAB_START) checks the lab's
+    // certificates at the lab's time, as one under libfaketime would.
+    X509_VERIFY_PARAM_set_time(
+        param, std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + offset));
+  }
   if (!verify_host.empty()) {
-    X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx->native_handle());
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     X509_VERIFY_PARAM_set1_host(param, verify_host.c_str(), verify_host.size());
   }

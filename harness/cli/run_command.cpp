@@ -139,6 +139,17 @@ int run_command(const RunArgs& args) {
     return kExitLab;
   }
 
+  // A malformed STSLAB_LAB_START is bad usage, found before anything is made. A lab that
+  // starts off the real time needs a sender that can follow its clock: on the real one, every
+  // certificate the lab mints would look not yet valid or expired to it.
+  if (core::lab_start_offset() != core::LabClock::duration::zero() &&
+      !mta->capabilities().time_control) {
+    std::cerr << "stslab: " << core::kLabStartVariable << " starts the lab off the real time, but "
+              << "the target '" << args.mta
+              << "' cannot follow the lab's clock (no time control)\n";
+    return kExitLab;
+  }
+
   // 2. The work directory and the lab's files (resolver, hosts, CA bundle).
   fs::path workdir = args.workdir;
   if (workdir.empty()) {
@@ -194,11 +205,15 @@ int run_command(const RunArgs& args) {
     lab.start();
     ReportCollector report_collector(lab);  // TLS-RPT reports become tlsrpt.report events
     // libfaketime is not free (it wraps every clock call and re-reads its timestamp file once
-    // a second): the sender runs under it only when a scenario of this run moves the clock.
+    // a second): the sender runs under it only when a scenario of this run moves the clock, or
+    // when the lab starts at another instant than the real one (STSLAB_LAB_START), where the
+    // sender must share the lab's time to trust the certificates minted for it.
     const bool moves_time = std::any_of(scenarios.begin(), scenarios.end(), [](const Scenario& s) {
       return std::find(s.needs.begin(), s.needs.end(), "time") != s.needs.end();
     });
-    if (moves_time) lab.set_faketime_file((workdir / "lab/faketime.rc").string());
+    if (moves_time || clock.offset() != core::LabClock::duration::zero()) {
+      lab.set_faketime_file((workdir / "lab/faketime.rc").string());
+    }
     const LabContext context{.workdir = (workdir / "mta").string(),
                              .ca_bundle = files.ca_bundle,
                              .dns_address = kLabDnsAddress,

@@ -99,7 +99,7 @@ void LabServices::advance(std::chrono::seconds by) {
     visible_at = std::chrono::steady_clock::now() + kFaketimeStaleness;
   }
   // A process under libfaketime reads the file again in the next second of real time
-  // (adapters/faketime.cpp, kFaketimeStaleness): only then is the new time certain to be seen.
+  // (core/faketime.hpp, kFaketimeStaleness): only then is the new time certain to be seen.
   // Nothing the sender does can show it earlier, so this one wait is on the clock, not on an event.
   if (!faketime_file_.empty() && !clock_readers_fresh_) std::this_thread::sleep_until(visible_at);
 }

@@ -42,7 +42,8 @@ class CertCheck : public ::testing::Test {
 
   static std::string first(const CertVerdict& v) { return v.ok() ? "ok" : v.failures.front(); }
 
-  core::LabClock clock;
+  // check_certificate() reads this process's real clock; the lab's certificates follow it.
+  core::LabClock clock{core::LabClock::duration::zero()};
   core::LabPki pki;
   std::unique_ptr<X509_STORE, StoreDeleter> store;
 };

@@ -303,7 +303,9 @@ TEST_F(SenderLab, UnreachableMxDefers) {
 
 TEST_F(SenderLab, TheBinaryPrintsOneJsonLine) {
   publish(policy_text("enforce"));
-  auto run = stslab::testing::run_process(send_argv(STSLAB_SENDER_BINARY));
+  // On this lab's clock: the real one (sender_lab.hpp).
+  auto run = stslab::testing::run_process(send_argv(STSLAB_SENDER_BINARY), "",
+                                          std::chrono::seconds(20), clock.offset());
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   ASSERT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 1);
   auto line = nlohmann::json::parse(run.out);

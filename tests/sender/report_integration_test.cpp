@@ -273,7 +273,8 @@ TEST_F(ReportLab, TheBinaryReports) {
       {STSLAB_SENDER_BINARY, "report", "--state-dir", (dir / "state").string(), "--flush", "--dns",
        "127.0.0.1:" + std::to_string(dns_port), "--smtp-port", std::to_string(smtp_port),
        "--https-port", std::to_string(https_port), "--ca-file", (dir / "ca.pem").string(),
-       "--submitter", "reporter.test", "--timeout-ms", "5000"});
+       "--submitter", "reporter.test", "--timeout-ms", "5000"},
+      "", std::chrono::seconds(20), clock.offset());  // this lab's clock: the real one
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   ASSERT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 1);
   const auto line = nlohmann::json::parse(run.out);

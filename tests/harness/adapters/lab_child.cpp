@@ -102,7 +102,14 @@ auto step(const char* what, F&& f) {
     }
     step("starting the policy host", [&] { https_server.start(); });
 
-    LabWorld world{clock, journal, pki, smtp_server, dir, ca};
+    // A lab that starts off the real time puts every sender on its clock, as stslab run does.
+    std::string faketime_file;
+    if (clock.offset() != core::LabClock::duration::zero()) {
+      faketime_file = dir + "/lab-time.rc";
+      const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(clock.offset()).count();
+      write_file(faketime_file, (seconds >= 0 ? "+" : "") + std::to_string(seconds) + "\n");
+    }
+    LabWorld world{clock, journal, pki, smtp_server, dir, ca, faketime_file};
     try {
       body(world);
     } catch (const std::exception& e) {
@@ -134,7 +141,7 @@ harness::LabContext LabWorld::context(const std::string& adapter_dir) const {
           .dns_address = "127.0.0.53",
           .mta_address = "127.0.0.1",
           .sender_domain = "sender.test",
-          .faketime_file = "",
+          .faketime_file = faketime_file,
           .journal = &journal,
           .clock = &clock};
 }

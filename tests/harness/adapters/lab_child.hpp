@@ -45,6 +45,9 @@ struct LabWorld {
   smtp::SmtpServer& smtp;
   std::string dir;        // the run's scratch directory (kept for inspection on failure)
   std::string ca_bundle;  // the lab CA bundle file
+  // The libfaketime timestamp file holding the lab clock's offset, when the lab starts at
+  // another instant (STSLAB_LAB_START); "" when it starts at real time.
+  std::string faketime_file;
 
   harness::LabContext context(const std::string& adapter_dir) const;
   // Writes a small RFC 5322 message for `to` and returns its path.

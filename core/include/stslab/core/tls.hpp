@@ -31,7 +31,8 @@ std::shared_ptr<boost::asio::ssl::context> make_server_context(const Credential&
                                                                TlsVersionBounds bounds = {});
 
 // A client context for tests: trusts `ca_pem` (may be empty = trust nothing) and, when
-// `verify_host` is non-empty, checks the certificate names that host.
+// `verify_host` is non-empty, checks the certificate names that host. Checks validity dates at
+// the lab's starting time (lab_start_offset()).
 std::shared_ptr<boost::asio::ssl::context> make_client_context(const std::string& ca_pem,
                                                                const std::string& verify_host);
 

@@ -16,18 +16,14 @@
 #include <vector>
 
 #include "stslab/core/clock.hpp"
+#include "stslab/core/faketime.hpp"
 #include "stslab/core/journal.hpp"
 
 namespace stslab::harness {
 
-// libfaketime's cache of the timestamp file, in seconds (FAKETIME_CACHE_DURATION, set by the
-// adapters). 0 does not turn the cache off: it re-reads the file at the first clock call of
-// each new second of real time (measured with Debian's 0.9.10), so a program may keep an old
-// time for up to kFaketimeStaleness after the file changes, and the lab waits that long after
-// moving its clock. (1 s of cache means up to 2 s of staleness; no cache at all, a file read
-// on every clock call, cost the Postfix suite seconds of CPU.)
-inline constexpr int kFaketimeCacheSeconds = 0;
-inline constexpr std::chrono::milliseconds kFaketimeStaleness{1010};  // 1 s + clock-rate margin
+// libfaketime's cache and the lab's wait after a clock move (stslab/core/faketime.hpp).
+using core::kFaketimeCacheSeconds;
+using core::kFaketimeStaleness;
 
 // What the lab gives an adapter.
 struct LabContext {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "stslab/core/clock.hpp"
+
 namespace stslab::testing {
 
 struct ProcessResult {
@@ -14,9 +16,13 @@ struct ProcessResult {
   std::string err;
 };
 
-// Runs argv[0] (searched in PATH) with `input` on its stdin; kills it at the deadline.
+// Runs argv[0] (searched in PATH) with `input` on its stdin; kills it at the deadline. The
+// program runs `clock_offset` away from the real clock (under libfaketime when that is not
+// zero): by default the lab's starting offset (STSLAB_LAB_START), so that it shares the time of
+// the labs this process builds and trusts their certificates, like everything a lab starts.
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input = "",
-                          std::chrono::milliseconds timeout = std::chrono::seconds(20));
+                          std::chrono::milliseconds timeout = std::chrono::seconds(20),
+                          core::LabClock::duration clock_offset = core::lab_start_offset());
 
 // True if `program` is found in PATH.
 bool have_program(const std::string& program);
