@@ -116,5 +116,31 @@ TEST(HostileInput, GzipBombStopsAtTheDecompressionCap) {
   EXPECT_NE(error_message(a).find("64 MiB cap"), std::string::npos) << error_message(a);
 }
 
+TEST(HostileInput, RawEightBitMailHeadersBecomeValidUtf8) {
+  // Findings quote header fields. GMime turns 8-bit bytes of most fields into UTF-8 (as
+  // Latin-1), but the raw DKIM-Signature value stayed as it was, and to_json(...).dump() threw
+  // type_error.316 on its 0xFF.
+  const std::string mail =
+      "From: a@b.example\r\nSubject: \xff\xfe \xc3\r\nTLS-Report-Domain: \xff.example\r\n"
+      "DKIM-Signature: v=1; d=\xff; s=\xfe; h=\xff:\xfe; b=\xff\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: application/tlsrpt+json; name=\"\xff.json\"\r\n"
+      "Content-Disposition: attachment; filename=\"\xff\xfe.json\"\r\n\r\n" +
+      clean_report().dump();
+  const Analysis a = analyze(mail, {.transport = Transport::mail});
+  ASSERT_FALSE(a.error) << error_message(a);
+  std::string text;
+  EXPECT_NO_THROW(text = to_json(a).dump());
+  EXPECT_FALSE(find_invalid_utf8(text)) << text;
+  EXPECT_NE(text.find("(d=\xef\xbf\xbd)"), std::string::npos) << text;
+}
+
+TEST(HostileInput, IllFormedUtf8IsReplacedSequenceBySequence) {
+  EXPECT_EQ(to_valid_utf8("a\xff\xfe"
+                          "b\xc3"),
+            "a\xef\xbf\xbd\xef\xbf\xbd"
+            "b\xef\xbf\xbd");
+  EXPECT_EQ(to_valid_utf8("ü ok"), "ü ok");
+}
+
 }  // namespace
 }  // namespace stslab::tlsrpt

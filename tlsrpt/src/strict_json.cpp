@@ -224,6 +224,17 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
   return std::nullopt;
 }
 
+std::string to_valid_utf8(std::string_view text) {
+  std::string out;
+  while (const auto bad = find_invalid_utf8(text)) {
+    out.append(text.substr(0, *bad));
+    out.append("\xef\xbf\xbd");  // U+FFFD REPLACEMENT CHARACTER
+    text.remove_prefix(*bad + 1);
+  }
+  out.append(text);
+  return out;
+}
+
 json parse_strict_json(std::string_view text) {
   if (const auto bad = find_invalid_utf8(text)) {
     throw InputError(InputErrorKind::invalid_utf8,

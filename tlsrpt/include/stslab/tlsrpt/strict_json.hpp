@@ -13,6 +13,10 @@ namespace stslab::tlsrpt {
 // surrogates, nothing above U+10FFFF), or nullopt if the text is well-formed.
 std::optional<std::size_t> find_invalid_utf8(std::string_view text);
 
+// The text with each ill-formed UTF-8 sequence replaced by U+FFFD: for what a mail carries
+// outside the report (headers, filenames), which findings quote and JSON output must hold.
+std::string to_valid_utf8(std::string_view text);
+
 // A report is 5 levels deep (report, policies, entry, failure-details, detail); far deeper
 // nesting is an attack on memory and on recursive consumers, not a report.
 inline constexpr std::size_t kMaxJsonDepth = 64;
