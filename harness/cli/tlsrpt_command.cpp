@@ -2,15 +2,12 @@
 // told apart by content), prints per policy domain the success rate and where sessions failed,
 // and what the validation found. Output formats: docs/tlsrpt.md.
 #include <CLI/CLI.hpp>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "stslab/tlsrpt/analyze.hpp"
+#include "stslab/tlsrpt/input_file.hpp"
 
 namespace stslab::cli {
 namespace {
@@ -18,29 +15,29 @@ namespace {
 using tlsrpt::Analysis;
 using tlsrpt::Severity;
 
-// One file's outcome: the analysis, or why the file could not be read at all.
+// One file's outcome: the analysis, whose `error` also says why a file could not be read.
 struct FileResult {
   std::string file;
-  std::optional<std::string> read_error;
   Analysis analysis;
-  bool unusable() const { return read_error || analysis.error; }
+  bool unusable() const { return analysis.error.has_value(); }
 };
 
 FileResult analyze_file(const std::string& file) {
   FileResult r{.file = file};
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    r.read_error = "cannot open: " + std::string(std::strerror(errno));
+  std::string bytes;
+  try {
+    // Regular files only, at most 64 MiB: a FIFO, a directory or /dev/zero is refused.
+    bytes = tlsrpt::read_input_file(file);
+  } catch (const tlsrpt::InputError& e) {
+    r.analysis.error = e;
     return r;
   }
-  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   // A file on disk: the content decides how it is read; the name is only compared with it.
   r.analysis = tlsrpt::analyze(bytes, {.transport = tlsrpt::Transport::file, .filename = file});
   return r;
 }
 
 std::string error_text(const FileResult& r) {
-  if (r.read_error) return *r.read_error;
   return std::string(tlsrpt::to_string(r.analysis.error->kind())) + ": " + r.analysis.error->what();
 }
 
@@ -88,12 +85,7 @@ void print_text(const FileResult& r, std::ostream& out) {
 }
 
 nlohmann::json file_json(const FileResult& r) {
-  nlohmann::json j;
-  if (r.read_error) {
-    j = {{"status", "error"}, {"error", {{"kind", "unreadable"}, {"message", *r.read_error}}}};
-  } else {
-    j = tlsrpt::to_json(r.analysis);
-  }
+  nlohmann::json j = tlsrpt::to_json(r.analysis);
   j["file"] = r.file;
   return j;
 }
@@ -135,7 +127,11 @@ int tlsrpt_summarize_command(const TlsrptArgs& args) {
   }
   const int status = unusable ? kExitUsage : (args.strict && invalid ? kExitFail : kExitOk);
   if (args.format == "json") {
-    std::cout << nlohmann::json{{"files", files}, {"exit-status", status}}.dump(2) << "\n";
+    // A file name, or a mail header quoted in a finding, need not be UTF-8: such bytes are
+    // printed as U+FFFD instead of dump() throwing and the whole output being lost.
+    std::cout << nlohmann::json{{"files", files}, {"exit-status", status}}.dump(
+                     2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
   }
   return status;
 }

@@ -1,7 +1,29 @@
 # Runs `${STSLAB} ${ARGS}` and checks its exit status and that stdout + stderr contain every
-# string of EXPECT (plain substrings, not regular expressions).
+# string of EXPECT (plain substrings, not regular expressions). Before the run, FIFO (a path)
+# is made a named pipe, and SPARSE_FILE a file of SPARSE_SIZE bytes that takes no disk space;
+# a run that outlives TIMEOUT seconds (default 30) fails instead of hanging the test.
+if(FIFO)
+  file(REMOVE ${FIFO})
+  execute_process(COMMAND mkfifo ${FIFO} RESULT_VARIABLE made)
+  if(NOT made EQUAL 0)
+    message(FATAL_ERROR "mkfifo ${FIFO} failed: ${made}")
+  endif()
+endif()
+if(SPARSE_FILE)
+  file(REMOVE ${SPARSE_FILE})
+  execute_process(COMMAND truncate -s ${SPARSE_SIZE} ${SPARSE_FILE} RESULT_VARIABLE made)
+  if(NOT made EQUAL 0)
+    message(FATAL_ERROR "truncate -s ${SPARSE_SIZE} ${SPARSE_FILE} failed: ${made}")
+  endif()
+endif()
+if(NOT TIMEOUT)
+  set(TIMEOUT 30)
+endif()
 execute_process(COMMAND ${STSLAB} ${ARGS} RESULT_VARIABLE status OUTPUT_VARIABLE out
-                ERROR_VARIABLE err)
+                ERROR_VARIABLE err TIMEOUT ${TIMEOUT})
+foreach(made IN ITEMS ${FIFO} ${SPARSE_FILE})
+  file(REMOVE ${made})
+endforeach()
 set(all "${out}${err}")
 if(NOT status STREQUAL STATUS)
   message(FATAL_ERROR "exit status ${status}, want ${STATUS}\n${all}")

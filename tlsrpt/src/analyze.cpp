@@ -41,6 +41,12 @@ Analysis analyze(std::string_view bytes, const TransportFacts& transport) {
   auto delivery = check_delivery(transport, out.decoded, out.report);
   out.findings.insert(out.findings.end(), delivery.begin(), delivery.end());
   out.summary = summarize(out.report);
+  for (const auto& s : out.summary) {
+    if (!s.sums_capped) continue;
+    out.findings.push_back(invalid("RPT-28", Level::must, "/policies",
+                                   "the session counts of \"" + s.policy_domain +
+                                       "\" add up beyond 2^63-1; the sums shown stop there"));
+  }
   return out;
 }
 

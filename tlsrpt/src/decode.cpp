@@ -2,6 +2,7 @@
 
 #include "stslab/tlsrpt/gzip.hpp"
 #include "stslab/tlsrpt/input_error.hpp"
+#include "stslab/tlsrpt/input_file.hpp"
 
 namespace stslab::tlsrpt {
 namespace {
@@ -28,6 +29,12 @@ std::string_view to_string(Container container) {
 }
 
 Decoded decode(std::string_view bytes) {
+  // The CLI caps what it reads (input_file.hpp); this caps what a lab receiver hands over.
+  if (bytes.size() > kMaxInputBytes) {
+    throw InputError(InputErrorKind::too_large,
+                     std::to_string(bytes.size()) + " bytes, more than the " +
+                         size_text(kMaxInputBytes) + " input cap; not read");
+  }
   Decoded out;
   if (has_gzip_magic(bytes)) {
     out.container = Container::gzip;

@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "stslab/tlsrpt/names.hpp"
+#include "stslab/tlsrpt/strict_json.hpp"
 
 namespace stslab::tlsrpt {
 namespace {
@@ -216,10 +217,16 @@ std::vector<DkimResult> verify_dkim(std::string_view message, const DkimVerifyOp
   for (int i = 0; i < count; ++i) {
     DKIM_SIGINFO* sig = sigs[i];
     DkimResult r;
-    if (const auto* d = dkim_sig_getdomain(sig)) r.domain = lower(reinterpret_cast<const char*>(d));
-    if (const auto* s = dkim_sig_getselector(sig)) r.selector = reinterpret_cast<const char*>(s);
+    // d= and s= are the sender's raw bytes, which need not be UTF-8; findings and the lab's
+    // journal quote them as JSON.
+    if (const auto* d = dkim_sig_getdomain(sig)) {
+      r.domain = to_valid_utf8(lower(reinterpret_cast<const char*>(d)));
+    }
+    if (const auto* s = dkim_sig_getselector(sig)) {
+      r.selector = to_valid_utf8(reinterpret_cast<const char*>(s));
+    }
     r.status = classify(sig);
-    r.detail = detail(sig, r.status, lib_error);
+    r.detail = to_valid_utf8(detail(sig, r.status, lib_error));
     if (const auto it = context.key_for_tlsrpt.find(sig); it != context.key_for_tlsrpt.end()) {
       r.key_for_tlsrpt = it->second;
     }

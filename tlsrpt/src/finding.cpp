@@ -38,10 +38,16 @@ std::string_view to_string(InputErrorKind kind) {
       return "gzip-truncated";
     case InputErrorKind::gzip_corrupt:
       return "gzip-corrupt";
+    case InputErrorKind::unreadable:
+      return "unreadable";
     case InputErrorKind::too_large:
       return "too-large";
     case InputErrorKind::not_json:
       return "not-json";
+    case InputErrorKind::number_out_of_range:
+      return "number-out-of-range";
+    case InputErrorKind::too_deep:
+      return "too-deep";
     case InputErrorKind::duplicate_member:
       return "duplicate-member";
     case InputErrorKind::invalid_utf8:

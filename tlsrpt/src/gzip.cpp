@@ -8,6 +8,7 @@
 #include <array>
 
 #include "stslab/tlsrpt/input_error.hpp"
+#include "stslab/tlsrpt/input_file.hpp"
 
 namespace stslab::tlsrpt {
 namespace {
@@ -55,8 +56,9 @@ std::string gunzip(std::string_view bytes, std::size_t max_output) {
     const int rc = inflate(z.get(), Z_NO_FLUSH);
     out.append(buffer.data(), buffer.size() - z->avail_out);
     if (out.size() > max_output) {
-      throw InputError(InputErrorKind::too_large,
-                       "gzip: decompresses to more than " + std::to_string(max_output) + " bytes");
+      throw InputError(InputErrorKind::too_large, "gzip: decompresses to more than the " +
+                                                      size_text(max_output) +
+                                                      " cap (a gzip bomb, or not a report)");
     }
     if (rc == Z_STREAM_END) {
       // RFC 1952 §2.2: a gzip file is a series of members. Anything else after the end is

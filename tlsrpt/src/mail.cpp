@@ -10,6 +10,7 @@
 #include "gobject_ptr.hpp"
 #include "stslab/tlsrpt/input_error.hpp"
 #include "stslab/tlsrpt/names.hpp"
+#include "stslab/tlsrpt/strict_json.hpp"
 
 namespace stslab::tlsrpt {
 namespace {
@@ -23,18 +24,20 @@ void init_gmime() {
   std::call_once(once, [] { g_mime_init(); });
 }
 
+// Every text taken from the mail goes through here: raw 8-bit header bytes are not UTF-8, and
+// findings quote these texts in JSON (dump() would throw on them).
 std::string trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return "";
   const auto last = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(first, last - first + 1));
+  return to_valid_utf8(s.substr(first, last - first + 1));
 }
 
 std::string media_type(GMimeObject* object) {
   GMimeContentType* type = g_mime_object_get_content_type(object);
   if (!type) return "";
   const GCharPtr mime(g_mime_content_type_get_mime_type(type));
-  return mime ? lower(mime.get()) : "";
+  return mime ? trim(lower(mime.get())) : "";
 }
 
 bool is_report_media_type(const std::string& type) {
@@ -75,7 +78,7 @@ void note_report_part(GMimeObject* object, const std::string& number, bool insid
   const char* encoding = g_mime_content_encoding_to_string(g_mime_part_get_content_encoding(part));
   facts.part_encoding = encoding ? encoding : "";
   const char* filename = g_mime_part_get_filename(part);  // disposition, else type name=
-  facts.part_filename = filename ? filename : "";
+  facts.part_filename = filename ? to_valid_utf8(filename) : "";
 }
 
 void visit(GMimeObject* object, const std::string& number, bool inside_report, Search& search) {
@@ -109,7 +112,7 @@ void read_headers(GMimeMessage* message, MailFacts& facts) {
     GMimeHeader* h = g_mime_header_list_get_header_at(headers, i);
     if (lower(g_mime_header_get_name(h)) != "dkim-signature") continue;
     const char* raw = g_mime_header_get_raw_value(h);
-    facts.dkim.push_back(parse_dkim_signature(raw ? raw : ""));
+    facts.dkim.push_back(parse_dkim_signature(raw ? to_valid_utf8(raw) : ""));
   }
 }
 
@@ -117,7 +120,7 @@ void read_structure(GMimeObject* top, MailFacts& facts) {
   facts.top_media_type = media_type(top);
   if (GMimeContentType* type = g_mime_object_get_content_type(top)) {
     if (const char* rt = g_mime_content_type_get_parameter(type, "report-type")) {
-      facts.report_type = rt;
+      facts.report_type = to_valid_utf8(rt);
     }
   }
   if (GMIME_IS_MULTIPART(top) && g_mime_multipart_get_count(GMIME_MULTIPART(top)) > 0) {

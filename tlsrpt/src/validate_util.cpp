@@ -40,21 +40,33 @@ std::optional<std::int64_t> required_count(const json& object, const char* name,
     findings.push_back(invalid(id, Level::must, where, std::string("\"") + name + "\" is missing"));
     return std::nullopt;
   }
+  std::optional<std::int64_t> count;
   if (value->is_number_unsigned()) {
     const auto n = value->get<std::uint64_t>();
     if (n > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      findings.push_back(invalid(id, Level::must, where, "count out of range"));
+      findings.push_back(invalid(id, Level::must, where,
+                                 std::to_string(n) + " sessions: beyond 2^63-1, not counted"));
       return std::nullopt;
     }
-    return static_cast<std::int64_t>(n);
-  }
-  if (value->is_number_integer()) {
+    count = static_cast<std::int64_t>(n);
+  } else if (value->is_number_integer()) {
     const auto n = value->get<std::int64_t>();
     if (n < 0) {
-      findings.push_back(invalid(id, Level::must, where, "a session count cannot be negative"));
+      findings.push_back(invalid(id, Level::must, where,
+                                 std::to_string(n) + ": a session count cannot be negative"));
       return std::nullopt;
     }
-    return n;
+    count = n;
+  }
+  if (count) {
+    if (*count > kMaxPlausibleSessions) {
+      // Still counted, so that the summary shows what the report claims, next to this.
+      findings.push_back(invalid(id, Level::must, where,
+                                 std::to_string(*count) +
+                                     " sessions cannot be real: more than 10^12 in one report, "
+                                     "beyond all the mail the world sends in a day"));
+    }
+    return count;
   }
   findings.push_back(
       invalid(id, Level::must, where,

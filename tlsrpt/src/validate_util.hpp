@@ -39,8 +39,14 @@ std::optional<std::string> optional_string(const json& object, const char* name,
                                            const std::string& pointer, const char* id,
                                            Findings& findings);
 
+// More sessions than this in one report (one sender, one policy, one day) cannot be real: the
+// whole world sends a few times 10^11 mails a day. Beyond it a count is an `invalid` finding.
+inline constexpr std::int64_t kMaxPlausibleSessions = 1'000'000'000'000;
+
 // A session count (RPT-28): a JSON integer >= 0. Strings like "5" and numbers like 5.0 are
-// `invalid`: RFC 8460 §4.4 makes them integers, and a consumer may not read them.
+// `invalid`: RFC 8460 §4.4 makes them integers, and a consumer may not read them. Negative
+// counts and counts beyond 2^63-1 are `invalid` and not counted; counts beyond
+// kMaxPlausibleSessions are `invalid` but counted.
 std::optional<std::int64_t> required_count(const json& object, const char* name,
                                            const std::string& pointer, const char* id,
                                            Findings& findings);

@@ -37,7 +37,8 @@ struct Decoded {
 
 std::string_view to_string(Container container);
 
-// Throws InputError (truncated gzip, not JSON-looking, no report part in the mail, ...).
+// Throws InputError (more than kMaxInputBytes, truncated gzip, no report part in the mail,
+// ...).
 Decoded decode(std::string_view bytes);
 
 }  // namespace stslab::tlsrpt

@@ -7,7 +7,8 @@
 
 namespace stslab::tlsrpt {
 
-// Reports are small; receivers commonly cap them at 10 MB. Beyond this we stop inflating.
+// Reports are small; receivers commonly cap them at 10 MB. Beyond this we stop inflating, so a
+// gzip bomb costs at most this much memory.
 inline constexpr std::size_t kMaxReportBytes = 64 * 1024 * 1024;
 
 // True if the bytes start with the gzip magic 1f 8b.

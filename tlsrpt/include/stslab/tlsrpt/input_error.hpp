@@ -9,15 +9,18 @@
 namespace stslab::tlsrpt {
 
 enum class InputErrorKind {
-  gzip_truncated,    // the deflate stream or the gzip trailer ends early
-  gzip_corrupt,      // bad header, bad data, CRC or length mismatch, trailing garbage
-  too_large,         // decompressed beyond the limit (a gzip bomb, or not a report)
-  not_json,          // a JSON syntax error, or not JSON at all
-  duplicate_member,  // RFC 7493 §2.3: member names must be unique (I-JSON)
-  invalid_utf8,      // RFC 7493 §2.1: I-JSON text is UTF-8
-  not_an_object,     // the top level is not a JSON object (RFC 8460 §4.4)
-  not_a_mail,        // looked like a mail but could not be parsed as one
-  no_report_part,    // a mail without an application/tlsrpt+json or +gzip part
+  gzip_truncated,       // the deflate stream or the gzip trailer ends early
+  gzip_corrupt,         // bad header, bad data, CRC or length mismatch, trailing garbage
+  unreadable,           // the file cannot be read: missing, no permission, not a regular file
+  too_large,            // beyond an input cap, as received or decompressed (a gzip bomb)
+  not_json,             // a JSON syntax error, or not JSON at all
+  number_out_of_range,  // RFC 7493 §2.2: a number beyond an IEEE 754 double (1e999)
+  too_deep,             // JSON nested deeper than kMaxJsonDepth
+  duplicate_member,     // RFC 7493 §2.3: member names must be unique (I-JSON)
+  invalid_utf8,         // RFC 7493 §2.1: I-JSON text is UTF-8
+  not_an_object,        // the top level is not a JSON object (RFC 8460 §4.4)
+  not_a_mail,           // looked like a mail but could not be parsed as one
+  no_report_part,       // a mail without an application/tlsrpt+json or +gzip part
 };
 
 std::string_view to_string(InputErrorKind kind);

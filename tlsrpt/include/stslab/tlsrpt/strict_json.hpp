@@ -13,8 +13,18 @@ namespace stslab::tlsrpt {
 // surrogates, nothing above U+10FFFF), or nullopt if the text is well-formed.
 std::optional<std::size_t> find_invalid_utf8(std::string_view text);
 
+// The text with each ill-formed UTF-8 sequence replaced by U+FFFD: for what a mail carries
+// outside the report (headers, filenames), which findings quote and JSON output must hold.
+std::string to_valid_utf8(std::string_view text);
+
+// A report is 5 levels deep (report, policies, entry, failure-details, detail); far deeper
+// nesting is an attack on memory and on recursive consumers, not a report.
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
 // Parses one JSON text. Throws InputError invalid_utf8, duplicate_member (naming the JSON
-// pointer of the repeated member) or not_json (with the parser's line and column).
+// pointer of the repeated member), number_out_of_range (1e999, a 5000-digit integer: line,
+// column and the number), too_deep (beyond kMaxJsonDepth, with the JSON pointer) or not_json
+// (with the parser's line and column). Nothing else: no nlohmann-json exception escapes.
 nlohmann::json parse_strict_json(std::string_view text);
 
 }  // namespace stslab::tlsrpt

@@ -28,10 +28,13 @@ struct DomainSummary {
   std::map<std::string, std::int64_t> failures_by_result_type;  // sums of failed-session-count
   std::map<std::string, std::int64_t> failures_by_mx;
   std::vector<FailureLine> failures;  // (result-type, MX) pairs, in report order, merged
+  // Some sum went past the largest int64 and stopped there (only absurd counts get there;
+  // analyze() turns it into an RPT-28 finding).
+  bool sums_capped = false;
 };
 
 // One entry per policy-domain, in order of first appearance. Policies for the same domain are
-// added up.
+// added up. O(n log n) in the number of policies and failure details.
 std::vector<DomainSummary> summarize(const Report& report);
 
 // "99.93" for 9993 basis points; "n/a" for nullopt.
