@@ -35,6 +35,8 @@ import time
 MB = 1024 * 1024
 GOOD_TIMEOUT = 5.0  # seconds one good exchange may take before it counts as failed
 CONNECT_TIMEOUT = 10.0
+UDP_RETRY = 1.0  # a good UDP client asks again after this long ...
+UDP_ATTEMPTS = 5  # ... this many times in all
 
 
 class SoakError(Exception):
@@ -87,11 +89,20 @@ def recv_exact(sock, n):
 
 
 def good_dns_udp(endpoint):
+    """Like a stub resolver: asks again when no answer came within a second. Returns how many
+    datagrams went unanswered (the part's socket buffer overflowed, or it dropped them)."""
     qid = random.randrange(65536)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.settimeout(GOOD_TIMEOUT)
-        s.sendto(dns_query(qid), endpoint)
-        check_dns_answer(s.recv(4096), qid)
+        s.settimeout(UDP_RETRY)
+        for lost in range(UDP_ATTEMPTS):
+            s.sendto(dns_query(qid), endpoint)
+            try:
+                reply = s.recv(4096)
+            except TimeoutError:
+                continue
+            check_dns_answer(reply, qid)
+            return lost
+    raise SoakError(f"no DNS answer to {UDP_ATTEMPTS} datagrams")
 
 
 def good_dns_tcp(endpoint):
@@ -169,24 +180,34 @@ GOOD = {
 
 
 def good_once(part, endpoint):
-    """One exchange per series; returns {series: ms or 'FAIL reason'}."""
+    """One exchange per series; returns {series: ms or 'FAIL reason'}, and {series-lost: n}
+    when n UDP datagrams had to be sent again."""
     out = {}
     for series, exchange in GOOD[part]:
         started = time.monotonic()
         try:
-            exchange(endpoint)
+            lost = exchange(endpoint)
             out[series] = (time.monotonic() - started) * 1000
-        except (OSError, SoakError, ValueError) as e:
+            if lost:
+                out[series + "-lost"] = lost
+        except (OSError, SoakError, ValueError) as e:  # OSError includes timeouts
             out[series] = f"FAIL {type(e).__name__}: {e}"
     return out
 
 
 def good_main(part, endpoint_text, seconds, interval):
+    """The good client's process: says 'ready', waits for a line on stdin (the attack has
+    begun), then exchanges until `seconds` have passed, one line per result."""
     endpoint = split_endpoint(endpoint_text)
+    print("ready", flush=True)
+    sys.stdin.readline()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         for series, result in good_once(part, endpoint).items():
-            print(series, result if isinstance(result, str) else f"{result:.3f}", flush=True)
+            if series.endswith("-lost"):
+                print(series, result, flush=True)
+            else:
+                print(series, result if isinstance(result, str) else f"{result:.3f}", flush=True)
         time.sleep(interval)  # pacing, not waiting for anything
 
 
@@ -305,10 +326,12 @@ def big_line(part):
 
 
 async def repeat(ctx, attack, body, tls=False, workers=2):
-    """`workers` loops, each running one connection after another until the soak ends."""
+    """`workers` loops, each running one connection after another until the soak ends, --pace
+    seconds apart (unpaced, the attacker's own CPU use starves everything on a small machine)."""
     async def loop():
         while not ctx.stop.is_set():
             await one_connection(ctx.tally, attack, ctx.tcp, ctx.stop, body, tls)
+            await asyncio.sleep(ctx.args.pace)
 
     await asyncio.gather(*(loop() for _ in range(workers)))
 
@@ -401,7 +424,7 @@ async def halfopen(ctx):
                 writer.write_eof()
             await ctx.stop.wait()
             try:
-                while await asyncio.wait_for(reader.read(65536), 2.0):
+                while await asyncio.wait_for(reader.read(65536), 1.0):
                     pass
                 outcome = "cut"
             except asyncio.TimeoutError:
@@ -509,11 +532,15 @@ class Context:
 
 
 async def attack(ctx, pid, good_cmd):
-    good = await asyncio.create_subprocess_exec(*good_cmd, stdout=asyncio.subprocess.PIPE)
+    # Started first and told when to begin, so its own start-up is not counted in --duration.
+    good = await asyncio.create_subprocess_exec(*good_cmd, stdin=asyncio.subprocess.PIPE,
+                                                stdout=asyncio.subprocess.PIPE)
+    if await good.stdout.readline() != b"ready\n":
+        raise SoakError("the good client did not start")
     attackers = [asyncio.ensure_future(a(ctx))
                  for a in (flood, slowloris, biglines, tlsjunk, halfopen, dnsjunk)]
     sampler = asyncio.ensure_future(sample_rss(ctx, pid))
-    good_out, _ = await good.communicate()  # the good client runs for --duration
+    good_out, _ = await good.communicate(b"go\n")  # the good client runs for --duration
     ctx.stop.set()
     results = await asyncio.gather(*attackers, sampler, return_exceptions=True)
     for r in results:
@@ -538,22 +565,24 @@ class Host:
         self.endpoint = json.loads(line)["endpoint"]
 
     def stats(self):
-        self.proc.stdin.write("stats\n")
+        return json.loads(self.ask("stats"))
+
+    def ask(self, command):
+        self.proc.stdin.write(command + "\n")
         self.proc.stdin.flush()
         line = self.proc.stdout.readline()
         if not line:
             raise SoakError(f"the {self.name} host died (exit {self.proc.poll()})")
-        return json.loads(line)
+        return line
+
+    def journal_size(self):
+        return int(self.ask("size"))
 
     def sessions_left(self, seconds):
         """Open sessions once they have had `seconds` to end (every attacker has closed)."""
         deadline = time.monotonic() + seconds
         while True:
-            self.proc.stdin.write("sessions\n")
-            self.proc.stdin.flush()
-            line = self.proc.stdout.readline()
-            if not line:
-                raise SoakError(f"the {self.name} host died (exit {self.proc.poll()})")
+            line = self.ask("sessions")
             if int(line) == 0 or time.monotonic() > deadline:
                 return int(line)
             time.sleep(0.1)  # polling the host's count; it has no event to wait on
@@ -582,17 +611,34 @@ def percentile(values, p):
 
 def summarize_good(text):
     series = {}
+    lost = {}
     for line in text.splitlines():
         name, result = line.split(" ", 1)
+        if name.endswith("-lost"):
+            lost[name[:-5]] = lost.get(name[:-5], 0) + int(result)
+            continue
         s = series.setdefault(name, {"ms": [], "failures": []})
         if result.startswith("FAIL"):
             s["failures"].append(result)
         else:
             s["ms"].append(float(result))
-    return {name: {"ok": len(s["ms"]), "failed": len(s["failures"]),
+    return {name: {"ok": len(s["ms"]), "failed": len(s["failures"]), "resent": lost.get(name, 0),
                    "p50_ms": percentile(s["ms"], 50), "p99_ms": percentile(s["ms"], 99),
                    "first_failures": s["failures"][:3]}
             for name, s in series.items()}
+
+
+def udp_drops(endpoint):
+    """Datagrams the kernel dropped at the part's UDP socket (its receive queue was full):
+    /proc/net/udp of this network namespace, the last column."""
+    with open("/proc/net/udp") as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            address, port = fields[1].split(":")
+            if (socket.inet_ntoa(struct.pack("<I", int(address, 16))), int(port, 16)) == endpoint:
+                return int(fields[-1])
+    return None
 
 
 def soak_part(part, args):
@@ -609,33 +655,45 @@ def soak_part(part, args):
 
         before = good_once(part, endpoint)
         for series, r in before.items():
-            if isinstance(r, str):
+            if isinstance(r, str) and not series.endswith("-lost"):
                 raise SoakError(f"{part} {series}: the good client failed before the soak: {r}")
-        rss_start = read_status(pid, "VmRSS")
+        result = {"part": part, "rss_start_kb": read_status(pid, "VmRSS"), "rounds": []}
 
-        ctx = Context(part, args, endpoint, endpoint)
-        good_cmd = [sys.executable, os.path.abspath(__file__), "good", part, host.endpoint,
-                    str(args.duration), str(args.interval)]
-        good_text = asyncio.run(attack(ctx, pid, good_cmd))
-        alive_after_attack = host.alive()
-
-        after = good_once(part, endpoint) if alive_after_attack else {"-": "FAIL host died"}
-        sessions_left = host.sessions_left(15) if alive_after_attack else None
-        result = {
-            "part": part,
-            "alive": alive_after_attack,
-            "rss_start_kb": rss_start,
-            "rss_peak_sampled_kb": max(ctx.rss_samples, default=None),
-            "vmhwm_kb": read_status(pid, "VmHWM") if alive_after_attack else None,
-            "rss_end_kb": read_status(pid, "VmRSS") if alive_after_attack else None,
+        # The same attack again and again: memory that only the journal should grow, round on
+        # round, shows whether anything else is unbounded.
+        tally = Tally()
+        good_text = ""
+        after = {}
+        for _ in range(args.rounds):
+            ctx = Context(part, args, endpoint, endpoint)
+            ctx.tally = tally
+            good_cmd = [sys.executable, os.path.abspath(__file__), "good", part, host.endpoint,
+                        str(args.duration), str(args.interval)]
+            good_text += asyncio.run(attack(ctx, pid, good_cmd))
+            if not host.alive():
+                break
+            after = good_once(part, endpoint)
+            sessions_left = host.sessions_left(15)
+            result["rounds"].append({"vmhwm_kb": read_status(pid, "VmHWM"),
+                                     "rss_kb": read_status(pid, "VmRSS"),
+                                     "journal_events": host.journal_size(),
+                                     "sessions_left_15s_after": sessions_left})
+        alive = host.alive()
+        result.update({
+            "alive": alive,
+            "vmhwm_kb": read_status(pid, "VmHWM") if alive else None,
+            "rss_end_kb": read_status(pid, "VmRSS") if alive else None,
             "good_during": summarize_good(good_text),
-            "good_after": {k: (v if isinstance(v, str) else round(v, 3))
-                           for k, v in after.items()},
-            "attacks": ctx.tally.counts,
-            "sessions_left_15s_after": sessions_left,
-        }
+            "good_after": ({k: (v if isinstance(v, str) else round(v, 3))
+                            for k, v in after.items()} if alive else {"-": "FAIL host died"}),
+            "attacks": tally.counts,
+            "sessions_left_15s_after": max((r["sessions_left_15s_after"]
+                                            for r in result["rounds"]), default=None),
+        })
+        if part == "dns":
+            result["udp_drops"] = udp_drops(endpoint)
         # Read last: copying the journal to count it costs memory of its own.
-        result["journal"] = host.stats() if alive_after_attack else None
+        result["journal"] = host.stats() if alive else None
         if part == "mitm":
             result["upstream_vmhwm_kb"] = read_status(hosts[0].proc.pid, "VmHWM")
         return result
@@ -651,7 +709,7 @@ def verdict(r, max_rss_kb):
     if not r["alive"]:
         problems.append("the part's process died")
     for series, v in r["good_after"].items():
-        if isinstance(v, str):
+        if isinstance(v, str) and not series.endswith("-lost"):
             problems.append(f"good client after the soak ({series}): {v}")
     for series, s in r["good_during"].items():
         if s["ok"] == 0:
@@ -676,24 +734,29 @@ def cut_and_refused(r):
 
 
 def table(results):
-    rows = ["| part | series | peak RSS (VmHWM) | RSS start → end | journal | good p50 / p99 "
-            "during | good ok / failed during | refused / cut | good after |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| part | series | peak RSS (VmHWM) after each round | journal after each round | "
+            "good p50 / p99 during | good ok / failed during | refused / cut by limits | "
+            "good after |",
+            "|---|---|---|---|---|---|---|---|"]
     for r in results:
         refused, cut = cut_and_refused(r)
+        peaks = " → ".join(f"{x['vmhwm_kb'] / 1024:.0f}" for x in r["rounds"]) + " MB"
         j = r["journal"] or {}
-        journal = (f"{j.get('journal_events', '?')} events, "
-                   f"{j.get('journal_json_bytes', 0) / MB:.1f} MB JSON")
+        journal = (" → ".join(f"{x['journal_events'] / 1000:.0f}k" for x in r["rounds"]) +
+                   f" events ({j.get('journal_json_bytes', 0) / MB:.0f} MB as JSON)")
         for series, s in r["good_during"].items():
             p50 = "-" if s["p50_ms"] is None else f"{s['p50_ms']:.1f}"
             p99 = "-" if s["p99_ms"] is None else f"{s['p99_ms']:.1f}"
+            extra = []
+            if s["resent"]:
+                extra.append(f"{s['resent']} datagrams resent")
+            if series == "udp" and r.get("udp_drops"):
+                extra.append(f"{r['udp_drops']} dropped at the socket")
+            extra = f" ({', '.join(extra)})" if extra else ""
             after = r["good_after"].get(series)
             after = "FAIL" if isinstance(after, str) or after is None else "ok"
-            rows.append(
-                f"| {r['part']} | {series} | {(r['vmhwm_kb'] or 0) / 1024:.0f} MB | "
-                f"{r['rss_start_kb'] / 1024:.0f} → {(r['rss_end_kb'] or 0) / 1024:.0f} MB | "
-                f"{journal} | {p50} / {p99} ms | {s['ok']} / {s['failed']} | "
-                f"{refused} / {cut} | {after} |")
+            rows.append(f"| {r['part']} | {series} | {peaks} | {journal} | {p50} / {p99} ms | "
+                        f"{s['ok']} / {s['failed']}{extra} | {refused} / {cut} | {after} |")
     return "\n".join(rows)
 
 
@@ -707,9 +770,12 @@ def main():
     p.add_argument("--parts", default="dns,https,smtp,mitm")
     p.add_argument("--connections", type=int, default=2000, help="held at once (flood)")
     p.add_argument("--slowloris", type=int, default=200, help="connections at 1 byte/s")
-    p.add_argument("--duration", type=float, default=30, help="seconds of attack per part")
+    p.add_argument("--duration", type=float, default=20, help="seconds of each round")
+    p.add_argument("--rounds", type=int, default=2, help="attack rounds per part")
     p.add_argument("--interval", type=float, default=0.1, help="seconds between good exchanges")
     p.add_argument("--halfopen", type=int, default=20, help="connections never read")
+    p.add_argument("--pace", type=float, default=0.05,
+                   help="seconds between one attacker's connections (1 MB lines, junk, FIN)")
     p.add_argument("--udp-count", type=int, default=200000, help="hostile DNS datagrams at most")
     p.add_argument("--max-rss-mb", type=int, default=1024, help="fail above this peak RSS")
     p.add_argument("--json", help="also write the full figures here")

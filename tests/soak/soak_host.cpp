@@ -8,6 +8,7 @@
 // journal in memory), prints one JSON line {"ready": true, "endpoint": "127.0.0.x:port"} and then
 // reads commands from stdin:
 //   sessions -> the number of open sessions, one line
+//   size   -> the number of journal events, one line
 //   stats  -> one JSON line: journal size (events and their JSON bytes), events counted by kind
 //             and by how sessions ended, and open sessions
 //   EOF    -> stops the part and exits 0
@@ -192,6 +193,7 @@ int main(int argc, char** argv) {
   while (std::getline(std::cin, line)) {
     if (line == "stats") std::cout << stats(lab, part).dump() << std::endl;
     if (line == "sessions") std::cout << part.sessions() << std::endl;
+    if (line == "size") std::cout << lab.journal.size() << std::endl;
   }
   part.stop();
   work.reset();
