@@ -503,6 +503,10 @@ async def dnsjunk(ctx):
     ctx.tally.note("dnsjunk-udp", f"sent:{sent}")
 
 
+ATTACKS = {"flood": flood, "slowloris": slowloris, "bigline": biglines, "tlsjunk": tlsjunk,
+           "halfopen": halfopen, "dnsjunk": dnsjunk}
+
+
 def read_status(pid, field):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -537,8 +541,7 @@ async def attack(ctx, pid, good_cmd):
                                                 stdout=asyncio.subprocess.PIPE)
     if await good.stdout.readline() != b"ready\n":
         raise SoakError("the good client did not start")
-    attackers = [asyncio.ensure_future(a(ctx))
-                 for a in (flood, slowloris, biglines, tlsjunk, halfopen, dnsjunk)]
+    attackers = [asyncio.ensure_future(ATTACKS[name](ctx)) for name in ctx.args.attacks]
     sampler = asyncio.ensure_future(sample_rss(ctx, pid))
     good_out, _ = await good.communicate(b"go\n")  # the good client runs for --duration
     ctx.stop.set()
@@ -692,8 +695,13 @@ def soak_part(part, args):
         })
         if part == "dns":
             result["udp_drops"] = udp_drops(endpoint)
-        # Read last: copying the journal to count it costs memory of its own.
+        # Read last: copying the journal to count it costs memory of its own. Then the heap is
+        # trimmed: what remains is memory in use (the journal above all), the rest was free
+        # memory malloc had kept.
         result["journal"] = host.stats() if alive else None
+        if alive:
+            host.ask("trim")
+            result["rss_trimmed_kb"] = read_status(pid, "VmRSS")
         if part == "mitm":
             result["upstream_vmhwm_kb"] = read_status(hosts[0].proc.pid, "VmHWM")
         return result
@@ -734,10 +742,12 @@ def cut_and_refused(r):
 
 
 def table(results):
-    rows = ["| part | series | peak RSS (VmHWM) after each round | journal after each round | "
+    rows = ["| part | series | peak RSS (VmHWM) after each round | RSS after malloc_trim | "
+            "heap in use (of it the journal) | "
+            "journal after each round | "
             "good p50 / p99 during | good ok / failed during | refused / cut by limits | "
             "good after |",
-            "|---|---|---|---|---|---|---|---|"]
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         refused, cut = cut_and_refused(r)
         peaks = " → ".join(f"{x['vmhwm_kb'] / 1024:.0f}" for x in r["rounds"]) + " MB"
@@ -755,7 +765,12 @@ def table(results):
             extra = f" ({', '.join(extra)})" if extra else ""
             after = r["good_after"].get(series)
             after = "FAIL" if isinstance(after, str) or after is None else "ok"
-            rows.append(f"| {r['part']} | {series} | {peaks} | {journal} | {p50} / {p99} ms | "
+            trimmed = (f"{r['rss_trimmed_kb'] / 1024:.0f} MB" if r.get("rss_trimmed_kb")
+                       else "-")
+            heap = (f"{j['heap_in_use_bytes'] / MB:.0f} MB ({j['journal_heap_bytes'] / MB:.0f} MB)"
+                    if j else "-")
+            rows.append(f"| {r['part']} | {series} | {peaks} | {trimmed} | {heap} | {journal} | "
+                        f"{p50} / {p99} ms | "
                         f"{s['ok']} / {s['failed']}{extra} | {refused} / {cut} | {after} |")
     return "\n".join(rows)
 
@@ -777,9 +792,15 @@ def main():
     p.add_argument("--pace", type=float, default=0.05,
                    help="seconds between one attacker's connections (1 MB lines, junk, FIN)")
     p.add_argument("--udp-count", type=int, default=200000, help="hostile DNS datagrams at most")
+    p.add_argument("--attacks", default=",".join(ATTACKS),
+                   help="which attacks, comma-separated (default: all)")
     p.add_argument("--max-rss-mb", type=int, default=1024, help="fail above this peak RSS")
     p.add_argument("--json", help="also write the full figures here")
     args = p.parse_args()
+    args.attacks = args.attacks.split(",")
+    for name in args.attacks:
+        if name not in ATTACKS:
+            p.error(f"unknown attack {name!r}: {', '.join(ATTACKS)}")
 
     results, problems = [], []
     for part in args.parts.split(","):

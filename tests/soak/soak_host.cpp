@@ -9,10 +9,14 @@
 // reads commands from stdin:
 //   sessions -> the number of open sessions, one line
 //   size   -> the number of journal events, one line
+//   trim   -> hands freed heap memory back to the system (glibc malloc_trim), so the driver can
+//             tell memory still in use (the journal, live sessions) from memory merely kept
 //   stats  -> one JSON line: journal size (events and their JSON bytes), events counted by kind
 //             and by how sessions ended, and open sessions
 //   EOF    -> stops the part and exits 0
 // Any failure to start prints the reason on stderr and exits 1.
+#include <malloc.h>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -139,10 +143,20 @@ Part start_mitm(Lab& lab, const std::string& upstream) {
 
 // What the journal holds: the driver reports it next to the RSS, since the journal is kept in
 // memory for the whole run and may be what the RSS is made of.
+// Bytes malloc has handed out and not had back (no fragmentation, no retained free memory).
+std::size_t heap_in_use() {
+  const struct mallinfo2 m = mallinfo2();
+  return m.uordblks + m.hblkhd;
+}
+
 nlohmann::json stats(const Lab& lab, const Part& part) {
   std::map<std::string, std::size_t> by_kind;
   std::size_t bytes = 0;
+  // The copy of the journal costs exactly what the journal itself holds: that tells the
+  // journal's share of the heap from everything else's.
+  const std::size_t in_use = heap_in_use();
   const auto events = lab.journal.all();
+  const std::size_t journal_heap = heap_in_use() - in_use;
   for (const auto& e : events) {
     bytes += e.to_json().dump().size();
     std::string key = e.kind;
@@ -155,7 +169,9 @@ nlohmann::json stats(const Lab& lab, const Part& part) {
     }
     ++by_kind[key];
   }
-  return {{"journal_events", events.size()},
+  return {{"heap_in_use_bytes", in_use},
+          {"journal_heap_bytes", journal_heap},
+          {"journal_events", events.size()},
           {"journal_json_bytes", bytes},
           {"by_kind", by_kind},
           {"open_sessions", part.sessions()}};
@@ -194,6 +210,7 @@ int main(int argc, char** argv) {
     if (line == "stats") std::cout << stats(lab, part).dump() << std::endl;
     if (line == "sessions") std::cout << part.sessions() << std::endl;
     if (line == "size") std::cout << lab.journal.size() << std::endl;
+    if (line == "trim") std::cout << malloc_trim(0) << std::endl;
   }
   part.stop();
   work.reset();
