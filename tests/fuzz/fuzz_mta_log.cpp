@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   LogParser parser(postfix_rules());
   for (const auto& line : stslab::fuzz::split(stslab::fuzz::as_text(data, size), '\n')) {
     for (const auto& event : parser.feed(line))
-      (void)event.data.dump();
+      stslab::fuzz::journal_round_trip(stslab::core::Source::mta, event.kind, event.data);
     (void)recipient_domain(line);
   }
   return 0;

@@ -17,7 +17,7 @@ void use(const DeliveryReport& report) {
   const auto data = delivery_event_data(report, report.recipient, report.id);
   (void)relay_host(data);
   (void)delivery_status(report.state);
-  (void)data.dump();
+  stslab::fuzz::journal_round_trip(stslab::core::Source::mta, "mta.delivery", data);
 }
 
 }  // namespace

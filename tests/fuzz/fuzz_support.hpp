@@ -8,10 +8,14 @@
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "stslab/core/journal.hpp"
 
 namespace stslab::fuzz {
 
@@ -29,6 +33,16 @@ inline std::vector<std::string> split(std::string_view text, char sep) {
     if (end == std::string_view::npos) return pieces;
     start = end + 1;
   }
+}
+
+// Writes `data` the way the lab keeps it: as an event of a journal, written out as JSON lines.
+inline void journal_round_trip(stslab::core::Source source, const std::string& kind,
+                               nlohmann::json data) {
+  static stslab::core::LabClock clock;
+  stslab::core::Journal journal(clock);
+  journal.append(source, kind, "", "", std::move(data));
+  std::ostringstream out;
+  journal.write_jsonl(out);
 }
 
 // A file in a private temporary directory, rewritten for every input: the readers under test
