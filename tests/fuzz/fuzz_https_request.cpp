@@ -36,17 +36,24 @@ bool one_request(std::string_view& in) {
   parser.header_limit(1024);
   parser.body_limit(4096);
   boost::system::error_code ec;
-  // One segment at a time, at most 7 octets, so the parser sees its input cut everywhere.
+  // The octets arrive 7 at a time; like the session's buffer, what the parser did not take yet
+  // is offered again with the next ones.
   auto feed = [&](auto done) {
+    std::size_t window = 7;
     while (!done() && !in.empty()) {
-      const std::size_t n =
-          parser.put(boost::asio::buffer(in.data(), std::min<std::size_t>(in.size(), 7)), ec);
+      const std::size_t offered = std::min(in.size(), window);
+      const std::size_t n = parser.put(boost::asio::buffer(in.data(), offered), ec);
       if (ec == http::error::need_more) {
         ec = {};
-        if (n == 0 && in.size() <= 7) return false;  // the rest cannot complete anything
+        if (n == 0) {
+          if (offered == in.size()) return false;  // the connection ends mid-request
+          window += 7;
+          continue;
+        }
       }
       if (ec) return false;
       in.remove_prefix(n);
+      window = 7;
     }
     return done();
   };
