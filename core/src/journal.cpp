@@ -165,8 +165,10 @@ void Journal::unsubscribe(std::uint64_t token) {
 }
 
 void Journal::write_jsonl(std::ostream& out, const EventFilter& filter) const {
+  // Peers' bytes reach event data (an MTA's log line, a sender's output); an octet that is not
+  // UTF-8 becomes U+FFFD instead of making the whole journal unwritable.
   for (const auto& e : query(filter))
-    out << e.to_json().dump() << '\n';
+    out << e.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace stslab::core

@@ -34,6 +34,16 @@ std::string txt_rdata(std::string_view text) {
   for (std::size_t i = 0; i == 0 || i < text.size(); i += 255) {
     out += out.empty() ? "\"" : " \"";
     for (char c : text.substr(i, 255)) {
+      const auto octet = static_cast<unsigned char>(c);
+      if (octet < 0x20 || octet > 0x7e) {
+        // RFC 1035 §5.1 \DDD: ldns reads the text as a C string, so a raw NUL would end it,
+        // and control octets are not zone-file text.
+        out += '\\';
+        out += static_cast<char>('0' + octet / 100);
+        out += static_cast<char>('0' + octet / 10 % 10);
+        out += static_cast<char>('0' + octet % 10);
+        continue;
+      }
       if (c == '"' || c == '\\') out += '\\';
       out += c;
     }

@@ -28,6 +28,15 @@ TEST_F(JournalTest, AppendAssignsIncreasingSeqAndTimestamps) {
   EXPECT_EQ(all[0].data["qtype"], "MX");
 }
 
+// Found by fuzz_mta_log: a log line with an octet that is not UTF-8 made write_jsonl throw.
+TEST_F(JournalTest, WriteJsonlReplacesBytesThatAreNotUtf8) {
+  journal.append(Source::mta, "mta.delivery", "a.test", "mx1.a.test", {{"line", "bad \xca\xff!"}});
+  std::ostringstream out;
+  journal.write_jsonl(out);
+  EXPECT_NE(out.str().find("bad \xef\xbf\xbd"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("!\"}"), std::string::npos) << out.str();
+}
+
 TEST_F(JournalTest, LabTimeFollowsTheLabClock) {
   const auto start = clock.now();
   clock.advance(std::chrono::hours(24 * 3));

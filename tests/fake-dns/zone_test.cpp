@@ -164,6 +164,18 @@ TEST(Zone, MultiStringTxtIsPreserved) {
   EXPECT_EQ(stslab::dns::to_string(ldns_rr_rdf(rr, 2)), "\"plain\"");
 }
 
+// Found by fuzz_dns_record: a TXT text with a NUL (a scenario's sts_record can hold one) made a
+// record ldns could not parse, since it reads the text as a C string.
+TEST(Zone, TxtRdataCarriesEveryOctet) {
+  std::string text;
+  for (int c = 0; c < 256; ++c)
+    text += static_cast<char>(c);
+  text += "\\\"tail";
+  auto rr = stslab::dns::parse_record("x.test. TXT " + stslab::dns::txt_rdata(text), 5);
+  EXPECT_EQ(ldns_rr_rd_count(rr.get()), 2u);  // split at 255 octets
+  EXPECT_EQ(stslab::dns::txt_joined(rr.get()), text);
+}
+
 TEST(Zone, CnameChainIsFollowedToTheLocalTarget) {
   Zone zone;
   zone.add({"_mta-sts.user.test. CNAME _mta-sts.hop.test.",

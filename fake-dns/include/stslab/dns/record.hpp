@@ -31,7 +31,8 @@ RrPtr parse_record(std::string_view text, std::uint32_t default_ttl);
 ldns_rr_type parse_type(std::string_view mnemonic);
 
 // A TXT record's text as zone-file character-strings: quoted, split every 255 octets (RFC 1035
-// §3.3.14), quotes and backslashes escaped. "" gives one empty string.
+// §3.3.14), quotes and backslashes escaped, octets that are not printable ASCII written as \DDD.
+// "" gives one empty string.
 std::string txt_rdata(std::string_view text);
 
 // The strings of a TXT record joined with no separator (RFC 7208 §3.3, RFC 6376 §3.6.2.2).
