@@ -80,7 +80,35 @@ bool EventFilter::matches(const Event& e) const {
   return true;
 }
 
-Journal::Journal(const LabClock& clock) : clock_(clock) {}
+namespace {
+
+// Cuts every string in `j` longer than `max` and returns the estimated size of `j` afterwards
+// (string octets plus a fixed cost per value, about what it takes in memory).
+std::size_t bound_strings(nlohmann::json& j, std::size_t max) {
+  constexpr std::size_t kPerValue = 32;
+  if (j.is_string()) {
+    auto& s = j.get_ref<std::string&>();
+    if (s.size() > max) {
+      const auto cut = s.size() - max;
+      s.resize(max);
+      s += "[... " + std::to_string(cut) + " octets cut by the journal]";
+    }
+    return kPerValue + s.size();
+  }
+  std::size_t size = kPerValue;
+  if (j.is_object()) {
+    for (auto& [key, value] : j.items())
+      size += key.size() + bound_strings(value, max);
+  } else if (j.is_array()) {
+    for (auto& value : j)
+      size += bound_strings(value, max);
+  }
+  return size;
+}
+
+}  // namespace
+
+Journal::Journal(const LabClock& clock, JournalLimits limits) : clock_(clock), limits_(limits) {}
 
 std::uint64_t Journal::append(Source source, std::string kind, std::string domain, std::string host,
                               nlohmann::json data) {
@@ -92,8 +120,23 @@ std::uint64_t Journal::append(Source source, std::string kind, std::string domai
   e.domain = std::move(domain);
   e.host = std::move(host);
   e.data = std::move(data);
+  const std::size_t size = bound_strings(e.data, limits_.max_string) + e.kind.size() +
+                           e.domain.size() + e.host.size() + sizeof(Event);
   {
     std::lock_guard lock(mutex_);
+    if (dropped_ > 0 || bytes_ + size > limits_.max_bytes) {
+      if (dropped_++ > 0) return events_.size();
+      // The first event over the bound is replaced by the overflow note (it is small).
+      nlohmann::json note = {{"max_bytes", limits_.max_bytes},
+                             {"first_dropped_kind", e.kind},
+                             {"first_dropped_domain", e.domain}};
+      e.source = Source::harness;
+      e.kind = "journal.overflow";
+      e.data = std::move(note);
+      e.domain.clear();
+      e.host.clear();
+    }
+    bytes_ += size;
     e.seq = events_.size() + 1;
     events_.push_back(e);
   }
@@ -130,6 +173,11 @@ std::size_t Journal::size() const {
 
 std::uint64_t Journal::last_seq() const {
   return size();
+}
+
+std::uint64_t Journal::dropped() const {
+  std::lock_guard lock(mutex_);
+  return dropped_;
 }
 
 std::optional<Event> Journal::wait_for(const Predicate& pred,

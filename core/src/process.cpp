@@ -118,6 +118,41 @@ void set_spawn_prefix(std::vector<std::string> prefix) {
   spawn_prefix = std::move(prefix);
 }
 
+void CappedText::append(const char* data, std::size_t size) {
+  if (limit_ == 0) {
+    head_.append(data, size);
+    return;
+  }
+  const std::size_t head_room = limit_ / 2 - std::min(head_.size(), limit_ / 2);
+  const std::size_t to_head = std::min(head_room, size);
+  head_.append(data, to_head);
+  data += to_head;
+  size -= to_head;
+  if (size == 0) return;
+  // The tail keeps the last limit - limit/2 octets; it is trimmed once it holds twice that, so
+  // appending stays linear.
+  const std::size_t tail_limit = limit_ - limit_ / 2;
+  tail_.append(data, size);
+  if (tail_.size() > 2 * tail_limit) {
+    const std::size_t drop = tail_.size() - tail_limit;
+    cut_ += drop;
+    tail_.erase(0, drop);
+  }
+}
+
+std::string CappedText::text() const {
+  const std::size_t tail_limit = limit_ - limit_ / 2;
+  const std::size_t drop = limit_ != 0 && tail_.size() > tail_limit ? tail_.size() - tail_limit : 0;
+  if (cut() == 0) return head_ + tail_;
+  return head_ + "\n[... " + std::to_string(cut()) + " octets cut ...]\n" + tail_.substr(drop);
+}
+
+std::size_t CappedText::cut() const {
+  if (limit_ == 0) return 0;
+  const std::size_t tail_limit = limit_ - limit_ / 2;
+  return cut_ + (tail_.size() > tail_limit ? tail_.size() - tail_limit : 0);
+}
+
 ProcessResult run_process(const ProcessSpec& spec, const std::string& input,
                           std::chrono::milliseconds timeout) {
   Pipe in, out, err;
@@ -144,6 +179,7 @@ ProcessResult run_process(const ProcessSpec& spec, const std::string& input,
   if (in.fd[1] >= 0) fcntl(in.fd[1], F_SETFL, O_NONBLOCK);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   char buf[65536];
+  CappedText out_text(spec.output_limit), err_text(spec.output_limit);
   while (out.fd[0] >= 0 || err.fd[0] >= 0) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
@@ -171,12 +207,16 @@ ProcessResult run_process(const ProcessSpec& spec, const std::string& input,
       const bool is_out = fds[i].fd == out.fd[0];
       const ssize_t r = read(fds[i].fd, buf, sizeof buf);
       if (r > 0) {
-        (is_out ? result.out : result.err).append(buf, static_cast<std::size_t>(r));
+        (is_out ? out_text : err_text).append(buf, static_cast<std::size_t>(r));
       } else if (r == 0 || errno != EINTR) {
         (is_out ? out : err).close_end(0);
       }
     }
   }
+  result.out = out_text.text();
+  result.err = err_text.text();
+  result.out_cut = out_text.cut();
+  result.err_cut = err_text.cut();
   int status = 0;
   pid_t reaped = 0;
   while ((reaped = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "stslab/harness/adapter.hpp"
 #include "stslab/harness/adapters/registry.hpp"
 #include "stslab/harness/scenario.hpp"
 
@@ -35,6 +36,9 @@ int add_adapter_files(const std::vector<std::string>& files) {
   try {
     for (const auto& file : files)
       harness::adapters::add_adapter_manifest(file);
+    // The whole registry as run will see it: a target name that clashes with another
+    // manifest's is refused here, by list as by run.
+    if (!files.empty()) harness::adapter_names();
   } catch (const std::exception& e) {
     std::cerr << "stslab: --adapter: " << e.what() << "\n";
     return kExitUsage;

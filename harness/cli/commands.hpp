@@ -16,6 +16,11 @@ inline constexpr int kExitFail = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitLab = 3;
 
+// Set by `stslab selftest` to its own pid for the `stslab run` children it starts: such a run
+// asks the kernel for SIGTERM when its parent dies (PR_SET_PDEATHSIG), and tears its lab down
+// as on Ctrl-C, so a selftest killed even by SIGKILL leaves no run behind.
+inline constexpr const char* kDieWithParentVariable = "STSLAB_DIE_WITH_PARENT";
+
 struct RunArgs {
   std::string mta = "postfix";
   std::vector<std::string> scenario_globs;  // empty = all

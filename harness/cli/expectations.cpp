@@ -6,20 +6,35 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "stslab/harness/bounded_yaml.hpp"
+
 namespace stslab::cli {
+static void read_entries(const YAML::Node& root, const std::string& path,
+                         std::vector<Expectation>& out);
 
 std::vector<Expectation> load_expectations(const std::string& path) {
   std::vector<Expectation> out;
   if (!std::filesystem::exists(path)) return out;
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::Exception& e) {
-    throw std::runtime_error(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    const auto documents = harness::load_bounded_yaml(path);
+    if (!documents.empty()) root = documents.front();
+  } catch (const harness::YamlLoadError& e) {
+    throw std::runtime_error(harness::describe_load_error(path, e));
   }
   if (root.IsNull()) return out;
   if (!root.IsMap())
     throw std::runtime_error(path + ": expected a map of scenario id -> {verdict, reason}");
+  try {
+    read_entries(root, path, out);
+  } catch (const YAML::Exception& e) {
+    throw std::runtime_error(harness::describe_yaml_error(path, e));
+  }
+  return out;
+}
+
+static void read_entries(const YAML::Node& root, const std::string& path,
+                         std::vector<Expectation>& out) {
   for (const auto& entry : root) {
     const auto where = path + ":" + std::to_string(entry.first.Mark().line + 1);
     Expectation e;
@@ -39,7 +54,6 @@ std::vector<Expectation> load_expectations(const std::string& path) {
     }
     out.push_back(e);
   }
-  return out;
 }
 
 Expectation expectation_for(const std::vector<Expectation>& all, const std::string& id) {

@@ -2,10 +2,12 @@
 // write the reports, tear everything down (also on Ctrl-C).
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -104,9 +106,18 @@ int finish(int rc) {
   return rc;
 }
 
+// kDieWithParentVariable: SIGTERM when the parent that set it dies; at once if it already has.
+void die_with_parent() {
+  const char* parent = std::getenv(kDieWithParentVariable);
+  if (parent == nullptr || *parent == '\0') return;
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (std::to_string(getppid()) != parent) raise(SIGTERM);  // it died before the prctl
+}
+
 }  // namespace
 
 int run_command(const RunArgs& args) {
+  die_with_parent();
   // 1. Everything that can be wrong with the request is found before the lab opens.
   std::vector<Scenario> scenarios;
   try {
@@ -129,6 +140,14 @@ int run_command(const RunArgs& args) {
     std::cerr << "stslab: " << e.what() << "\n";
     return kExitUsage;
   }
+  if (!args.report_dir.empty()) {
+    try {
+      check_report_dir(args.report_dir);
+    } catch (const std::exception& e) {
+      std::cerr << "stslab: --report-dir: " << e.what() << "\n";
+      return kExitUsage;
+    }
+  }
   std::vector<Expectation> expectations;
   if (args.check_expectations) {
     expectations = load_expectations(args.scenarios_dir + "/expectations/" + args.mta + ".yaml");
@@ -150,7 +169,11 @@ int run_command(const RunArgs& args) {
     return kExitLab;
   }
 
-  // 2. The work directory and the lab's files (resolver, hosts, CA bundle).
+  // 2. The work directory and the lab's files (resolver, hosts, CA bundle). Termination signals
+  // are blocked from here on: one that arrives before the signal thread runs stays pending
+  // and is taken by it, which then removes the work directory (none is left by a Ctrl-C that
+  // lands between mkdtemp and the thread).
+  block_termination_signals();
   fs::path workdir = args.workdir;
   if (workdir.empty()) {
     std::string tmpl = (fs::temp_directory_path() / "stslab-run-XXXXXX").string();
@@ -175,13 +198,16 @@ int run_command(const RunArgs& args) {
   pki.write_ca_bundle(files.ca_bundle);
 
   // 3. Into the lab. Still single-threaded here, as entering requires.
-  block_termination_signals();
   const auto started = std::chrono::steady_clock::now();
   std::optional<LabNamespace> lab_ns;
   try {
     lab_ns.emplace(LabNamespace::enter(files));
   } catch (const LabStartError& e) {
     std::cerr << "stslab: " << e.what() << "\n";
+    if (!args.keep) {
+      std::error_code ignored;
+      fs::remove_all(workdir, ignored);  // nothing of a lab ran in it
+    }
     return kExitLab;
   }
   g_lab = &*lab_ns;
@@ -259,6 +285,10 @@ int run_command(const RunArgs& args) {
   }
   lab_ns->kill_all();
   g_lab = nullptr;
+  if (journal.dropped() > 0) {
+    std::cerr << "stslab: the journal reached its bound; " << journal.dropped()
+              << " later events were dropped (a verdict that needed one is INCONCLUSIVE)\n";
+  }
 
   // 4. Reports and the summary.
   if (!args.report_dir.empty()) write_reports({run}, args.report_dir);
@@ -290,7 +320,12 @@ int run_command(const RunArgs& args) {
   }
   if (rc == kExitOk) rc = any_bad ? kExitFail : kExitOk;
   if (args.check_expectations && rc != kExitLab) rc = expectations_met ? kExitOk : kExitFail;
-  if (args.keep || rc != kExitOk) {
+  // Kept when asked, or when the harness itself failed (a lab fault, an ERROR verdict): a FAIL
+  // is the sender's, and its evidence is in the reports.
+  const bool harness_failed =
+      rc == kExitLab || std::any_of(run.results.begin(), run.results.end(),
+                                    [](const auto& r) { return r.verdict == Verdict::error; });
+  if (args.keep || harness_failed) {
     std::cout << "stslab: work directory kept: " << workdir.string() << "\n";
   } else {
     std::error_code ignored;

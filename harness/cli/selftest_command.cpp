@@ -100,7 +100,9 @@ void run_job(Job& job, const SelftestArgs& args) {
   fs::create_directories(job.dir);
   core::ProcessSpec spec{.argv = {self_executable(), "run", "--mta", job.target, "--report-dir",
                                   job.dir.string(), "--scenarios-dir", args.scenarios_dir,
-                                  "--no-progress", "--jobs", std::to_string(args.jobs)}};
+                                  "--no-progress", "--jobs", std::to_string(args.jobs)},
+                         // The run dies with this process, even one killed by SIGKILL.
+                         .env = {{std::string(kDieWithParentVariable), std::to_string(getpid())}}};
   for (const auto& file : args.adapter_files) {
     spec.argv.insert(spec.argv.end(), {"--adapter", file});
   }

@@ -134,6 +134,14 @@ Classification classify(const std::vector<core::Event>& events, const std::strin
                  " the message: " + field<std::string>(e.data, "reason", "(no reason given)");
       return c;
     }
+    if (status == "no-answer") {
+      // Killed at its timeout: whatever the sender was doing, it did not say it withheld the
+      // message, so nothing is credited (INCONCLUSIVE, never "deferred").
+      c.evidence_seqs.push_back(e.seq);
+      c.reason =
+          "the sender gave no answer: " + field<std::string>(e.data, "reason", "(no reason given)");
+      return c;
+    }
     if (status == "sent") {
       c.evidence_seqs.push_back(e.seq);
       c.reason = "the sender logged the message as sent, but no lab MX received it";

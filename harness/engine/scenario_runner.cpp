@@ -118,6 +118,36 @@ void ScenarioRunner::wait_settled(const SentMessage& m, std::uint64_t after_seq,
   }
 }
 
+void ScenarioRunner::apply_world(WorldApplier& applier, const WorldSpec& world) {
+  served_.push_back(
+      {.from_seq = lab_.journal().last_seq(), .enforce = serves_enforce_policy(world)});
+  applier.apply(world);
+}
+
+void ScenarioRunner::credit_withheld(MessageResult& mr, const Classification& c,
+                                     const std::vector<core::Event>& events) const {
+  if (mr.verdict != Verdict::pass || mr.outcome != Outcome::withheld) return;
+  const bool enforce_served =
+      std::any_of(served_.begin(), served_.end(), [](const ServedPolicy& s) { return s.enforce; });
+  if (!enforce_served) return;
+  const auto withheld_at =
+      c.evidence_seqs.empty() ? lab_.journal().last_seq() + 1 : c.evidence_seqs.back();
+  if (const auto fetch = enforce_policy_fetch(events, domain_, served_, withheld_at)) {
+    mr.reason +=
+        "; it had fetched the enforce policy before (event " + std::to_string(*fetch) + ")";
+    return;
+  }
+  const bool must_fetch = fetching_is_the_requirement(scenario_.requirements);
+  mr.verdict = must_fetch ? Verdict::fail : Verdict::inconclusive;
+  mr.reason +=
+      "; but the sender never fetched the enforce policy (no 200 answer to a GET of "
+      "https://mta-sts." +
+      domain_ +
+      "/.well-known/mta-sts.txt while one was served), so the withholding is not MTA-STS "
+      "at work" +
+      (must_fetch ? ", and fetching it is the requirement" : "");
+}
+
 void ScenarioRunner::step_send(const std::string& name, bool prime) {
   SentMessage m;
   m.name = name;
@@ -309,7 +339,7 @@ void ScenarioRunner::step_flush() {
   const auto events = lab_.journal().query({.domain = domain_});
   const auto after = lab_.journal().last_seq();
   const auto start = Clock::now();
-  mta_.flush();
+  mta_.flush_for(domain_);
   waited_ += Clock::now() - start;
   for (const auto& m : sent_) {
     const auto c = classify(events, m.recipient, m.submitted_after);
@@ -344,7 +374,7 @@ ScenarioResult ScenarioRunner::run() {
   WorldApplier world(lab_, domain_, slot_);
   std::optional<std::string> unsupported;
   try {
-    world.apply(scenario_.world);
+    apply_world(world, scenario_.world);
     note("world '" + scenario_.base_world + "' applied for " + domain_);
     for (const auto& step : scenario_.steps) {
       switch (step.kind) {
@@ -358,7 +388,7 @@ ScenarioResult ScenarioRunner::run() {
           step_flush();
           break;
         case Step::Kind::change:
-          world.apply(step.change);
+          apply_world(world, step.change);
           note("change: " + step.summary);
           break;
         case Step::Kind::advance:
@@ -376,7 +406,7 @@ ScenarioResult ScenarioRunner::run() {
         case Step::Kind::clear_cache:
           if (!caps.clear_cache) throw Unsupported{"the target cannot clear its policy cache"};
           note("clear the sender's policy cache");
-          mta_.clear_policy_cache();
+          mta_.clear_policy_cache_for(domain_);
           break;
       }
     }
@@ -404,6 +434,7 @@ ScenarioResult ScenarioRunner::run() {
         mr.outcome = c.outcome;
         mr.verdict = judge(c.outcome, expected, scenario_.level);
         mr.reason = c.reason;
+        credit_withheld(mr, c, events);
         if (!c.outcome && !problems_.empty()) mr.reason += "; " + problems_.back();
       }
       result.messages.push_back(mr);

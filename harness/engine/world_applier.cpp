@@ -17,6 +17,23 @@ AddressPlan::AddressPlan(int slot) : a_(10 + slot / 250), b_(slot % 250) {
   if (slot < 0 || a_ > 254) throw std::out_of_range("lab address plan: too many scenarios");
 }
 
+asio::ip::address AddressPlan::mx_proxy(int index) const {
+  check_mx(index);
+  return host(1 + index);
+}
+
+asio::ip::address AddressPlan::mx_real(int index) const {
+  check_mx(index);
+  return host(101 + index);
+}
+
+void AddressPlan::check_mx(int index) {
+  if (index < 0 || static_cast<std::size_t>(index) >= kMaxMxHosts) {
+    throw std::out_of_range("lab address plan: MX host number " + std::to_string(index + 1) +
+                            " of a scenario; there is room for " + std::to_string(kMaxMxHosts));
+  }
+}
+
 asio::ip::address AddressPlan::host(int x) const {
   return asio::ip::make_address_v4(asio::ip::address_v4::bytes_type{
       127, static_cast<unsigned char>(a_), static_cast<unsigned char>(b_),

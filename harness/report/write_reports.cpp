@@ -36,6 +36,24 @@ void write_file(const fs::path& path, const std::string& content) {
 
 }  // namespace
 
+void check_report_dir(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create report directory " + dir + ": " + ec.message());
+  if (!fs::is_directory(dir)) throw std::runtime_error(dir + " is not a directory");
+  const auto probe = fs::path(dir) / ".stslab-write-probe";
+  {
+    std::ofstream out(probe, std::ios::trunc);
+    out << "probe\n";
+    out.flush();
+    if (!out) {
+      throw std::runtime_error("cannot write in report directory " + dir + ": " +
+                               std::strerror(errno));
+    }
+  }
+  fs::remove(probe, ec);
+}
+
 void write_reports(const std::vector<RunResult>& runs, const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);

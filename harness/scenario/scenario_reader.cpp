@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <set>
 
 #include "step_reader.hpp"
 #include "stslab/core/tlsrpt_result_types.hpp"
@@ -76,6 +77,7 @@ class ScenarioReader {
       read_expect(expect, timeline.sent, s);
     }
     if (const YAML::Node report = root["expect_report"]) read_expect_report(report, s);
+    check_mx_count(root, s);
     if (!diag_.ok()) return std::nullopt;
     return s;
   }
@@ -83,6 +85,24 @@ class ScenarioReader {
   const std::vector<ScenarioError>& errors() const { return diag_.errors(); }
 
  private:
+  void check_mx_count(const YAML::Node& root, const Scenario& s) {
+    std::set<std::string> labels;
+    for (const auto& mx : s.world.mx)
+      labels.insert(mx.label);
+    for (const auto& step : s.steps) {
+      for (const auto& mx : step.change.mx)
+        labels.insert(mx.label);
+    }
+    if (labels.size() > kMaxMxHosts) {
+      const YAML::Node mx = root["mx"];
+      diag_.error(mx ? mx : root, "mx",
+                  std::to_string(labels.size()) +
+                      " MX hosts over the scenario's worlds; the lab's "
+                      "address plan has room for " +
+                      std::to_string(kMaxMxHosts) + " per scenario");
+    }
+  }
+
   void read_identity(const YAML::Node& root, Scenario& s) {
     // "rfc8461/5/enforce-starttls-stripped": the RFC, its section ("3-1" for 3.1, or
     // "appendix-b"), a slug.

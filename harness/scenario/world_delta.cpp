@@ -6,6 +6,7 @@
 
 #include "attack_names.hpp"
 #include "stslab/core/pki.hpp"
+#include "stslab/dns/record.hpp"
 
 namespace stslab::harness::detail {
 namespace {
@@ -42,6 +43,27 @@ std::optional<std::vector<std::string>> read_template_list(const YAML::Node& nod
     }
   }
   return list;
+}
+
+// Each extra DNS line must be a zone-file record once its placeholders are filled in: what the
+// lab would otherwise refuse at run time (an ERROR verdict) is a lint error here.
+void check_zone_lines(const YAML::Node& node, const std::vector<std::string>& lines,
+                      const std::string& field, Diagnostics& diag) {
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    std::string text = lines[i];
+    for (const auto& [from, to] :
+         {std::pair<std::string, std::string>{"{domain}", "example.test"}, {"{policy_id}", "1"}}) {
+      for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos)) {
+        text.replace(pos, from.size(), to);
+      }
+    }
+    try {
+      dns::parse_record(text, 300);
+    } catch (const dns::RecordError& e) {
+      diag.error(node[i], index_field(field, i),
+                 "not a zone-file record (\"owner [ttl] [class] type data\"): " + e.reason());
+    }
+  }
 }
 
 void apply_policy(PolicySpec& policy, const YAML::Node& map, const std::string& field,
@@ -287,7 +309,10 @@ void apply_world_delta(WorldSpec& world, const YAML::Node& map, const std::strin
         world.tlsrpt_record = *v;
       }
     } else if (key == "dns") {
-      if (auto v = read_template_list(value, f, diag)) world.dns = *v;
+      if (auto v = read_template_list(value, f, diag)) {
+        check_zone_lines(value, *v, f, diag);
+        world.dns = *v;
+      }
     }
   }
 }

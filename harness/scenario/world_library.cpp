@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "stslab/harness/bounded_yaml.hpp"
 #include "world_delta.hpp"
 
 namespace stslab::harness::detail {
@@ -13,13 +14,9 @@ namespace fs = std::filesystem;
 std::optional<YAML::Node> read_yaml_file(const std::string& path, Diagnostics& diag) {
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAllFromFile(path);
-  } catch (const YAML::BadFile&) {
-    diag.error(diag.at_line(0), "", "cannot read the file");
-    return std::nullopt;
-  } catch (const YAML::ParserException& e) {
-    diag.error(diag.at_line(e.mark.is_null() ? 0 : e.mark.line + 1), "",
-               "YAML syntax error: " + e.msg);
+    documents = load_bounded_yaml(path);
+  } catch (const YamlLoadError& e) {
+    diag.error(diag.at_line(e.line()), "", e.what());
     return std::nullopt;
   }
   if (documents.empty() || documents.front().IsNull()) {

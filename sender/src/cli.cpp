@@ -66,6 +66,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   send->add_option("--message", o.message_file, "file with the message (headers and body)")
       ->required();
   send->add_option("--state-dir", o.state_dir, "policy cache and sessions.jsonl")->required();
+  send->add_option("--key-dir", o.key_dir,
+                   "the directory whose dkim/ holds the report signing key (default: --state-dir)");
   send->add_option("--message-id", o.message_id, "id for the JSON line and sessions.jsonl");
   send->add_option("--defect", defects, "commit a known non-compliance (see list-defects)");
   send->add_option("--dns", o.dns, "DNS server HOST[:PORT] instead of /etc/resolv.conf");
@@ -83,6 +85,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   auto* report = app.add_subcommand(
       "report", "build and deliver due TLS-RPT reports (RFC 8460), one JSON line per delivery");
   report->add_option("--state-dir", ro.state_dir, "the state dir send wrote")->required();
+  report->add_option(
+      "--key-dir", ro.key_dir,
+      "the directory whose dkim/ holds the report signing key (default: --state-dir)");
   report->add_flag("--flush", ro.flush, "also report the current, unfinished UTC day");
   report->add_option("--domain", ro.domain, "only reports for this policy domain");
   report->add_option("--defect", report_defects, "commit a known non-compliance");

@@ -270,7 +270,7 @@ class Reporter {
     std::string message;
     try {
       // RFC 8460 §3 (RPT-12): a mailed report must carry a DKIM signature.
-      const auto key = load_or_create_dkim_key(o_.state_dir);
+      const auto key = load_or_create_dkim_key(o_.key_dir.empty() ? o_.state_dir : o_.key_dir);
       message = signed_report_mail(m, key, o_.defects);
     } catch (const std::exception& e) {
       return {false, std::string("cannot sign the report: ") + e.what()};

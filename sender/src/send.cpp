@@ -102,7 +102,8 @@ SendResult send_message(const SendOptions& o, std::ostream& diag) {
         o.state_dir, id,
         from_at == std::string::npos ? std::string() : normalize_host(o.from.substr(from_at + 1)),
         o.defects);
-    ensure_dkim_key(o.state_dir, diag);  // so a lab can publish it before the first report
+    ensure_dkim_key(o.key_dir.empty() ? o.state_dir : o.key_dir,
+                    diag);  // so a lab can publish it before the first report
     DiscoveryInputs inputs{*resolver, *trust,
                            cache,     FetchOptions{.port = o.https_port, .step_timeout = o.timeout},
                            o.defects, diag};

@@ -162,5 +162,34 @@ TEST_F(JournalTest, JsonLinesExportHasOneParsableObjectPerEvent) {
   EXPECT_TRUE(parsed[1]["lab_time"].get<std::string>().ends_with("Z"));
 }
 
+// A peer decides what reaches event data: a 1 MB line is cut, and past its byte budget the
+// journal notes the overflow once and keeps nothing more (issue 10: the journal was 98% of
+// the heap under the soak).
+TEST(JournalLimitsTest, LongStringsAreCutAndTheJournalStopsAtItsBudget) {
+  LabClock clock;
+  Journal journal(clock, {.max_string = 100, .max_bytes = 20000});
+  journal.append(
+      Source::smtp, "smtp.command", "a.test", "mx1.a.test",
+      {{"line", std::string(1'000'000, 'x')}, {"nested", {{"deep", std::string(500, 'y')}}}});
+  auto first = journal.all().at(0);
+  const auto line = first.data["line"].get<std::string>();
+  EXPECT_EQ(line.substr(0, 100), std::string(100, 'x'));
+  EXPECT_NE(line.find("999900 octets cut"), std::string::npos) << line.substr(100);
+  EXPECT_LT(first.data["nested"]["deep"].get<std::string>().size(), 200u);
+  std::uint64_t last = 0;
+  for (int i = 0; i < 1000; ++i) {
+    last =
+        journal.append(Source::dns, "dns.query", "b.test", "", {{"qname", std::string(90, 'q')}});
+  }
+  const auto all = journal.all();
+  ASSERT_LT(all.size(), 1000u);
+  EXPECT_EQ(all.back().kind, "journal.overflow");
+  EXPECT_EQ(all.back().data["first_dropped_kind"], "dns.query");
+  EXPECT_EQ(last, all.back().seq);  // a dropped event's seq is the overflow's: nothing after it
+  EXPECT_EQ(journal.dropped(), 1000u - (all.size() - 2));
+  EXPECT_FALSE(journal.wait_for({.kind = "dns.query", .after_seq = last},
+                                std::chrono::steady_clock::now() + 10ms));
+}
+
 }  // namespace
 }  // namespace stslab::core

@@ -62,8 +62,21 @@ std::map<std::string, std::string> targets_by_name() {
 
 }  // namespace
 
-void add_adapter_manifest(const std::string& path) {
-  if (!fs::is_regular_file(path)) throw ManifestError(path + ": no such file");
+void add_adapter_manifest(const std::string& given) {
+  // A directory stands for the manifest.yaml inside it, as on STSLAB_ADAPTER_PATH.
+  std::string path = given;
+  if (fs::is_directory(given)) {
+    path = (fs::path(given) / "manifest.yaml").string();
+    if (!fs::is_regular_file(path)) {
+      throw ManifestError(given +
+                          ": a directory without a manifest.yaml (give the manifest "
+                          "file, or the directory that holds one)");
+    }
+  } else if (!fs::exists(given)) {
+    throw ManifestError(given + ": no such file");
+  } else if (!fs::is_regular_file(given)) {
+    throw ManifestError(given + ": not a regular file");
+  }
   if (is_command_manifest(path)) {
     load_command_manifest(path);
   } else {

@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
 
+#include "stslab/core/names.hpp"
 #include "stslab/dns/record.hpp"
 #include "stslab/harness/adapters/log_parser.hpp"
 #include "stslab/harness/adapters/shell_quote.hpp"
@@ -52,8 +54,24 @@ bool program_exists(const std::string& program) {
 }
 
 bool final_state(const std::string& state) {
-  return state == "delivered" || state == "bounced";
+  return state == "delivered" || state == "bounced" || state == "no-answer";
 }
+
+// A directory name for a domain: lab domains are DNS names, but nothing from a scenario may
+// name a path outside the work dir.
+std::string path_safe(const std::string& domain) {
+  std::string out;
+  for (const char c : domain) {
+    const auto u = static_cast<unsigned char>(c);
+    out += std::isalnum(u) || c == '-' || c == '_' || c == '.' ? static_cast<char>(std::tolower(u))
+                                                               : '_';
+  }
+  if (out.empty() || out.front() == '.') out.insert(0, "_");
+  return out;
+}
+
+// What the harness keeps of a submit's output: its last JSON line and a reason, not 50 MB.
+constexpr std::size_t kSubmitOutputLimit = 64 * 1024;
 
 }  // namespace
 
@@ -118,8 +136,46 @@ std::string CommandAdapter::render_lab(const std::string& text, const std::strin
   return render(text, quoted_, manifest_.path + ": " + where);
 }
 
+std::string CommandAdapter::state_dir_for(const std::string& domain) const {
+  if (domain.empty() || manifest_.submit_mode != SubmitMode::oneshot || manifest_.shared_state) {
+    return state_dir_;
+  }
+  return (fs::path(lab_.workdir) / "scenario-state" / path_safe(domain)).string();
+}
+
+Variables CommandAdapter::quoted_for(const std::string& domain) const {
+  const auto dir = state_dir_for(domain);
+  if (dir == state_dir_) return quoted_;
+  // The target's variables may use {{state_dir}} too: rendered again with this one.
+  Variables lab = lab_quoted_;
+  lab["state_dir"] = shell_quote(dir);
+  Variables out = lab;
+  for (const auto& [k, v] : target_.variables) {
+    out[k] = render(v, lab, manifest_.path + ": targets." + target_.name + ".variables." + k);
+  }
+  return out;
+}
+
+std::unique_lock<std::mutex> CommandAdapter::prepare_state(const std::string& domain) {
+  if (manifest_.submit_mode != SubmitMode::oneshot) return {};
+  if (manifest_.shared_state) return std::unique_lock(shared_state_mutex_);
+  const auto dir = state_dir_for(domain);
+  if (dir == state_dir_) return {};
+  fs::create_directories(dir);
+  // One command per domain at a time too: a flush retries a scenario's deferred messages, and
+  // they share that scenario's directory.
+  std::mutex* lock = nullptr;
+  {
+    std::lock_guard guard(domain_locks_mutex_);
+    auto& slot = domain_locks_[dir];
+    if (!slot) slot = std::make_unique<std::mutex>();
+    lock = slot.get();
+  }
+  return std::unique_lock(*lock);
+}
+
 std::string CommandAdapter::submit_command(const OutgoingMessage& message) const {
-  Variables vars = quoted_;
+  Variables vars = quoted_for(recipient_domain(message.to));
   vars["from"] = shell_quote(message.from);
   vars["to"] = shell_quote(message.to);
   vars["message"] = shell_quote(message.path);
@@ -127,14 +183,25 @@ std::string CommandAdapter::submit_command(const OutgoingMessage& message) const
   return render(manifest_.submit, vars, manifest_.path + ": commands.submit");
 }
 
-core::ProcessSpec CommandAdapter::spec_for(const std::string& command_line) const {
-  return {.argv = {"/bin/sh", "-c", command_line}, .env = env_, .cwd = lab_.workdir};
+core::ProcessSpec CommandAdapter::spec_for(const std::string& command_line,
+                                           const std::string& domain) const {
+  core::ProcessSpec spec{.argv = {"/bin/sh", "-c", command_line}, .env = env_, .cwd = lab_.workdir};
+  const auto dir = state_dir_for(domain);
+  if (dir != state_dir_) {
+    for (auto& [name, value] : spec.env) {
+      if (name == "STSLAB_STATE_DIR") value = dir;
+    }
+  }
+  return spec;
 }
 
 core::ProcessResult CommandAdapter::run_checked(const std::string& what,
                                                 const std::string& command_line,
-                                                const std::string& input) const {
-  const auto r = core::run_process(spec_for(command_line), input, manifest_.timeout);
+                                                const std::string& input,
+                                                const std::string& domain) const {
+  auto spec = spec_for(command_line, domain);
+  spec.output_limit = kSubmitOutputLimit;
+  const auto r = core::run_process(spec, input, manifest_.timeout);
   if (r.timed_out || r.exit_code != 0) {
     throw std::runtime_error(target_.name + ": " + what + " (" + command_line +
                              ") failed: " + describe(r));
@@ -175,6 +242,9 @@ void CommandAdapter::start(const LabContext& lab) {
     quoted_[k] = shell_quote(v);
   // A target's variables are shell text written by the manifest's author: inserted as written,
   // with the lab's values inside them quoted (or not, outside the shell).
+  raw_["lab_state_dir"] = state_dir_;
+  quoted_["lab_state_dir"] = shell_quote(state_dir_);
+  lab_quoted_ = quoted_;
   const Variables lab_raw = raw_, lab_quoted = quoted_;
   for (const auto& [k, v] : target_.variables) {
     const auto where = manifest_.path + ": targets." + target_.name + ".variables." + k;
@@ -184,6 +254,7 @@ void CommandAdapter::start(const LabContext& lab) {
 
   env_ = {{"STSLAB_WORKDIR", lab_.workdir},
           {"STSLAB_STATE_DIR", state_dir_},
+          {"STSLAB_LAB_STATE_DIR", state_dir_},
           {"STSLAB_CA_BUNDLE", lab_.ca_bundle},
           {"STSLAB_DNS", lab_.dns_address},
           // Trust the lab CA and nothing else, whatever this machine sets globally.
@@ -313,7 +384,11 @@ void CommandAdapter::attempt(const std::string& key) {
   }
   DeliveryReport report;
   try {
-    const auto result = core::run_process(spec_for(submit_command(message)), "", manifest_.timeout);
+    const auto domain = recipient_domain(message.to);
+    const auto lock = prepare_state(domain);
+    auto spec = spec_for(submit_command(message), domain);
+    spec.output_limit = kSubmitOutputLimit;
+    const auto result = core::run_process(spec, "", manifest_.timeout);
     report = parse_oneshot_result(result);
   } catch (...) {
     std::lock_guard lock(records_mutex_);
@@ -343,6 +418,10 @@ void CommandAdapter::journal_delivery(const OutgoingMessage& message,
 }
 
 void CommandAdapter::flush() {
+  flush_for("");
+}
+
+void CommandAdapter::flush_for(const std::string& policy_domain) {
   if (!started_) return;
   if (!manifest_.flush.empty()) {
     run_checked("flush", render_lab(manifest_.flush, "commands.flush"));
@@ -351,14 +430,18 @@ void CommandAdapter::flush() {
     return;
   }
   if (manifest_.submit_mode != SubmitMode::oneshot) return;  // no way to ask a daemon
-  // A one-shot sender retries by being run again, for every message still deferred. They run
-  // side by side: each may wait on its own timeouts.
+  // A one-shot sender retries by being run again, for every message still deferred. Different
+  // domains' retries run side by side (each may wait on its own timeouts); one domain's take
+  // turns, since they share its state directory (prepare_state).
   std::vector<std::string> keys;
   {
     std::lock_guard lock(records_mutex_);
     for (const auto& key : order_) {
       auto& r = records_.at(key);
-      if (r.state == "deferred" && !r.in_flight) {
+      const bool ours =
+          policy_domain.empty() ||
+          core::ascii_lower(recipient_domain(r.message.to)) == core::ascii_lower(policy_domain);
+      if (ours && r.state == "deferred" && !r.in_flight) {
         r.in_flight = true;
         keys.push_back(key);
       }
@@ -471,9 +554,16 @@ std::vector<QueueEntry> CommandAdapter::queue() {
 }
 
 void CommandAdapter::clear_policy_cache() {
+  clear_policy_cache_for("");
+}
+
+void CommandAdapter::clear_policy_cache_for(const std::string& policy_domain) {
   if (manifest_.clear_cache.empty()) return;
+  const auto lock = prepare_state(policy_domain);
   run_checked("clearing the policy cache",
-              render_lab(manifest_.clear_cache, "commands.clear_cache"));
+              render(manifest_.clear_cache, quoted_for(policy_domain),
+                     manifest_.path + ": commands.clear_cache"),
+              "", policy_domain);
 }
 
 void CommandAdapter::send_reports(const std::string& policy_domain) {
@@ -481,10 +571,13 @@ void CommandAdapter::send_reports(const std::string& policy_domain) {
   // A report that cannot be delivered is the sender's behaviour under test (a stripped report
   // MX, say), not a broken lab: journal what the command said and let the scenario judge what
   // arrived. Only a command that cannot run at all is an error.
-  Variables vars = quoted_;
+  Variables vars = quoted_for(policy_domain);
   vars["policy_domain"] = shell_quote(policy_domain);
   const auto line = render(manifest_.report, vars, manifest_.path + ": commands.report");
-  const auto r = core::run_process(spec_for(line), "", manifest_.timeout);
+  const auto lock = prepare_state(policy_domain);
+  auto spec = spec_for(line, policy_domain);
+  spec.output_limit = kSubmitOutputLimit;
+  const auto r = core::run_process(spec, "", manifest_.timeout);
   if (r.exit_code < 0 && !r.timed_out && r.term_signal == 0) {
     throw std::runtime_error(target_.name + ": sending TLS-RPT reports (" + line +
                              ") failed: " + describe(r));

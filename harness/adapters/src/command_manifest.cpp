@@ -6,6 +6,8 @@
 #include <regex>
 
 #include "stslab/harness/adapters/template.hpp"
+#include "stslab/harness/adapters/waits.hpp"
+#include "stslab/harness/bounded_yaml.hpp"
 #include "yaml_fields.hpp"
 
 namespace stslab::harness::adapters {
@@ -185,6 +187,18 @@ class Reader : public YamlFields {
         checked(root["commands"], *text, with_target, "commands." + std::string(field));
       }
       checked(root["commands"], m.submit, with_message, "commands.submit");
+      if (!m.ready_tcp.empty()) {
+        // With the lab's own addresses in: what the wait would try to connect to.
+        Variables addresses = with_target;
+        addresses["mta_address"] = "127.0.0.1";
+        addresses["dns_address"] = "127.0.0.53";
+        const auto rendered = checked(root["commands"], m.ready_tcp, addresses, "ready");
+        if (!is_ipv4_port(rendered)) {
+          fail(root["commands"]["start"]["ready"]["tcp"],
+               "commands.start.ready.tcp: '" + m.ready_tcp +
+                   "' is not an IPv4 ADDRESS:PORT (e.g. \"{{mta_address}}:2525\")");
+        }
+      }
       Variables with_domain = with_target;
       with_domain["policy_domain"] = "x";
       checked(root["commands"], m.report, with_domain, "commands.report");
@@ -208,12 +222,10 @@ class Reader : public YamlFields {
 
   CommandManifest manifest() const {
     const YAML::Node root = load();
+    schema(root, kSchema);
     only_keys(root, "manifest",
               {"schema", "title", "submit_mode", "requires", "capabilities", "environment",
-               "commands", "versions", "timeout", "targets", "mutants"});
-    if (scalar(root["schema"], "schema") != kSchema) {
-      fail(root["schema"], std::string("schema: expected ") + kSchema);
-    }
+               "commands", "versions", "timeout", "targets", "mutants", "shared_state"});
     CommandManifest m;
     m.path = path();
     // Absolute: commands run in the workdir, and {{data_dir}} must still find helper scripts
@@ -225,6 +237,12 @@ class Reader : public YamlFields {
       m.submit_mode = SubmitMode::daemon;
     } else if (!mode.empty() && mode != "oneshot") {
       fail(root["submit_mode"], "submit_mode: expected oneshot or daemon");
+    }
+    if (const auto shared = root["shared_state"]; shared.IsDefined()) {
+      m.shared_state = boolean(shared, "shared_state");
+      if (m.shared_state && m.submit_mode == SubmitMode::daemon) {
+        fail(shared, "shared_state: only for one-shot senders (a daemon has one state anyway)");
+      }
     }
     m.requires_programs = strings(root["requires"], "requires");
     m.environment = environment(root["environment"]);
@@ -287,11 +305,12 @@ class Reader : public YamlFields {
 
 bool is_command_manifest(const std::string& path) {
   try {
-    const auto root = YAML::LoadFile(path);
-    if (!root.IsMap()) return false;
+    const auto documents = load_bounded_yaml(path);
+    if (documents.size() != 1 || !documents.front().IsMap()) return false;
+    const auto& root = documents.front();
     const auto schema = root["schema"];
     return schema.IsDefined() && schema.IsScalar() && schema.as<std::string>() == kSchema;
-  } catch (const YAML::Exception&) {
+  } catch (const std::exception&) {  // YAML or YamlLoadError: load_command_manifest says which
     return false;
   }
 }
@@ -301,7 +320,7 @@ CommandManifest load_command_manifest(const std::string& path) {
     return Reader(path).manifest();
   } catch (const YAML::Exception& e) {
     // A value of the wrong shape deep inside (a map where a string belongs, ...).
-    throw ManifestError(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    throw ManifestError(describe_yaml_error(path, e));
   }
 }
 

@@ -65,19 +65,20 @@ DeliveryReport parse_oneshot_result(const core::ProcessResult& result) {
     report.line = *it;
     const auto state = text_field(j, "state");
     // "queued" is no outcome for a sender that tries once; the exit status decides then.
-    if (known_state(state) && state != "queued") report.state = state;
+    if (known_state(state) && state != "queued" && !result.timed_out) report.state = state;
     break;
   }
   if (report.state.empty()) {
-    report.state = result.timed_out                     ? "deferred"
+    report.state = result.timed_out                     ? "no-answer"
                    : result.exit_code == kExitDelivered ? "delivered"
                    : result.exit_code == kExitDeferred  ? "deferred"
                                                         : "bounced";
   }
+  if (result.timed_out) report.reason.clear();  // what it said before it hung decides nothing
   if (report.reason.empty()) {
     const auto err = lines_of(result.err);
     if (result.timed_out) {
-      report.reason = "the submit command timed out";
+      report.reason = "the submit command gave no answer: killed at its timeout";
     } else if (!err.empty()) {
       report.reason = err.back();
     } else if (!lines.empty() && report.line.empty()) {
@@ -116,7 +117,7 @@ std::vector<DeliveryReport> parse_status_lines(std::string_view output) {
 
 std::optional<std::string> delivery_status(const std::string& state) {
   if (state == "delivered") return "sent";
-  if (state == "deferred" || state == "bounced") return state;
+  if (state == "deferred" || state == "bounced" || state == "no-answer") return state;
   return std::nullopt;
 }
 

@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 
+#include "stslab/harness/bounded_yaml.hpp"
 #include "yaml_fields.hpp"
 
 namespace stslab::harness::adapters {
@@ -138,12 +139,10 @@ class Reader : public YamlFields {
 
   Manifest manifest() const {
     const YAML::Node root = load();
+    schema(root, "stslab.adapter/1");
     only_keys(root, "manifest",
               {"schema", "directories", "templates", "environment", "faketime", "prepare",
                "services", "commands", "versions", "logs", "targets"});
-    if (scalar(root["schema"], "schema") != "stslab.adapter/1") {
-      fail(root["schema"], "schema: expected stslab.adapter/1");
-    }
     Manifest m;
     m.path = path();
     m.dir = fs::path(path()).parent_path().string();
@@ -254,7 +253,7 @@ Manifest load_manifest(const std::string& path) {
     return Reader(path).manifest();
   } catch (const YAML::Exception& e) {
     // A value of the wrong shape deep inside (a map where a string belongs, ...).
-    throw ManifestError(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    throw ManifestError(describe_yaml_error(path, e));
   }
 }
 

@@ -14,18 +14,45 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 
 namespace stslab::harness::adapters {
 using Clock = std::chrono::steady_clock;
 
-bool tcp_accepts(const std::string& host_port) {
+namespace {
+
+std::optional<sockaddr_in> parse_ipv4_port(const std::string& host_port) {
   const auto colon = host_port.rfind(':');
-  if (colon == std::string::npos) return false;
+  if (colon == std::string::npos) return std::nullopt;
+  const auto port_text = host_port.substr(colon + 1);
+  if (port_text.empty() || port_text.size() > 5 ||
+      !std::all_of(port_text.begin(), port_text.end(),
+                   [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  const int port = std::stoi(port_text);
+  if (port < 1 || port > 65535) return std::nullopt;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(std::stoi(host_port.substr(colon + 1))));
-  if (inet_pton(AF_INET, host_port.substr(0, colon).c_str(), &addr.sin_addr) != 1) return false;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (inet_pton(AF_INET, host_port.substr(0, colon).c_str(), &addr.sin_addr) != 1) {
+    return std::nullopt;
+  }
+  return addr;
+}
+
+}  // namespace
+
+bool is_ipv4_port(const std::string& host_port) {
+  return parse_ipv4_port(host_port).has_value();
+}
+
+bool tcp_accepts(const std::string& host_port) {
+  const auto parsed = parse_ipv4_port(host_port);
+  if (!parsed) return false;
+  const sockaddr_in addr = *parsed;
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
   // Loopback: the kernel answers a connect at once (accepted or refused), no timeout needed.
@@ -36,6 +63,10 @@ bool tcp_accepts(const std::string& host_port) {
 
 bool wait_for_tcp(const std::string& host_port, Clock::time_point deadline,
                   const std::vector<std::string>& watch_dirs, const std::function<bool()>& alive) {
+  if (!is_ipv4_port(host_port)) {
+    throw std::invalid_argument("ready.tcp: '" + host_port +
+                                "' is not an IPv4 ADDRESS:PORT (e.g. 127.0.0.1:2525)");
+  }
   const int ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
   for (const auto& dir : watch_dirs) {
     if (ifd >= 0) inotify_add_watch(ifd, dir.c_str(), IN_MODIFY | IN_CREATE | IN_CLOSE_WRITE);

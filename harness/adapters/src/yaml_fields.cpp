@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "stslab/harness/bounded_yaml.hpp"
+
 namespace stslab::harness::adapters {
 
 void YamlFields::fail(const YAML::Node& node, const std::string& what) const {
@@ -71,10 +73,29 @@ std::vector<std::pair<std::string, std::optional<std::string>>> YamlFields::envi
 }
 
 YAML::Node YamlFields::load() const {
+  std::vector<YAML::Node> documents;
   try {
-    return YAML::LoadFile(path_);
-  } catch (const YAML::Exception& e) {
-    throw ManifestError(path_ + ": " + e.what());
+    documents = load_bounded_yaml(path_);
+  } catch (const YamlLoadError& e) {
+    throw ManifestError(describe_load_error(path_, e));
+  }
+  if (documents.empty() || documents.front().IsNull()) {
+    throw ManifestError(path_ + ": the file is empty (a manifest starts with 'schema:')");
+  }
+  if (documents.size() > 1) fail(documents[1], "more than one YAML document in the file");
+  return documents.front();
+}
+
+void YamlFields::schema(const YAML::Node& root, const std::string& expected) const {
+  // First of all: a file that is not the expected kind is told so, not that its keys are odd.
+  const std::string known = "stslab.adapter/1 or stslab.command-adapter/1";
+  if (!root.IsMap()) fail(root, "expected a map starting with 'schema: " + expected + "'");
+  const auto node = root["schema"];
+  if (!node.IsDefined()) fail(root, "schema: required (" + known + ")");
+  if (!node.IsScalar() || node.as<std::string>() != expected) {
+    const auto got = node.IsScalar() ? "'" + node.as<std::string>() + "'" : std::string("not text");
+    fail(node, "schema: " + got + " is unknown here: expected " + expected +
+                   " (stslab's schemas: " + known + ")");
   }
 }
 

@@ -36,8 +36,11 @@ class YamlFields {
   // The `environment:` map: a value sets the variable, null removes it. Empty when absent.
   std::vector<std::pair<std::string, std::optional<std::string>>> environment(
       const YAML::Node& node) const;
-  // The file's root; a syntax error names the file and the line.
+  // The file's root, read within bounded_yaml.hpp's limits; a syntax error names the file and
+  // the line.
   YAML::Node load() const;
+  // The root is a map whose `schema` is `expected`: checked before anything else.
+  void schema(const YAML::Node& root, const std::string& expected) const;
 
  private:
   std::string path_;

@@ -107,9 +107,9 @@ TEST_F(CommandAdapterTest, PlaceholdersAreQuotedSoARecipientCannotRunCommands) {
   EXPECT_FALSE(dir_.exists("pwned")) << "the recipient ran a command";
   // Each value arrived as one argument, byte for byte; the target's variable was split as
   // shell text, with the lab's value inside it quoted.
-  EXPECT_EQ(dir_.read("mta/state/args"), "s@sender.test\n" + evil + "\n" + m.path + "\n" +
-                                             m.message_id + "\n--x\n" + dir_.path() +
-                                             "/mta/state\n");
+  EXPECT_EQ(dir_.read("mta/scenario-state/a.test/args"),
+            "s@sender.test\n" + evil + "\n" + m.path + "\n" + m.message_id + "\n--x\n" +
+                dir_.path() + "/mta/scenario-state/a.test\n");
   mta->stop();
 }
 
@@ -122,12 +122,13 @@ TEST_F(CommandAdapterTest, EveryCommandGetsTheLabEnvironment) {
   mta->submit(message("m1@a.test"));
   unsetenv("SSL_CERT_DIR");
   unsetenv("https_proxy");
-  const auto env = dir_.read("mta/state/env");
+  const auto env = dir_.read("mta/scenario-state/a.test/env");
   const auto has = [&](const std::string& line) {
     return env.find("\n" + line + "\n") != std::string::npos || env.rfind(line + "\n", 0) == 0;
   };
   EXPECT_TRUE(has("STSLAB_WORKDIR=" + dir_.path() + "/mta")) << env;
-  EXPECT_TRUE(has("STSLAB_STATE_DIR=" + dir_.path() + "/mta/state")) << env;
+  EXPECT_TRUE(has("STSLAB_STATE_DIR=" + dir_.path() + "/mta/scenario-state/a.test")) << env;
+  EXPECT_TRUE(has("STSLAB_LAB_STATE_DIR=" + dir_.path() + "/mta/state")) << env;
   EXPECT_TRUE(has("STSLAB_CA_BUNDLE=" + dir_.path() + "/ca.pem")) << env;
   EXPECT_TRUE(has("STSLAB_DNS=127.0.0.53")) << env;
   EXPECT_TRUE(has("SSL_CERT_FILE=" + dir_.path() + "/ca.pem")) << env;
@@ -190,8 +191,8 @@ TEST_F(CommandAdapterTest, FlushResubmitsOnlyWhatIsStillDeferred) {
   EXPECT_EQ(q[1].state, "bounced");
 
   mta->flush();  // nothing deferred: nothing runs
-  EXPECT_EQ(dir_.read("mta/state/count.m1@a.test"), "2\n");
-  EXPECT_EQ(dir_.read("mta/state/count.bounce@a.test"), "1\n");
+  EXPECT_EQ(dir_.read("mta/scenario-state/a.test/count.m1@a.test"), "2\n");
+  EXPECT_EQ(dir_.read("mta/scenario-state/a.test/count.bounce@a.test"), "1\n");
   EXPECT_EQ(deliveries("m1@a.test").size(), 2u);
   mta->stop();
 }
@@ -214,11 +215,89 @@ TEST_F(CommandAdapterTest, SideBySideSubmitsAndFlushesTryEachMessageOncePerRound
     t.join();
   for (int i = 0; i < kMessages; ++i) {
     const auto to = "m" + std::to_string(i) + "@a.test";
-    EXPECT_EQ(dir_.read("mta/state/count." + to), "2\n") << to;
+    EXPECT_EQ(dir_.read("mta/scenario-state/a.test/count." + to), "2\n") << to;
     const auto events = deliveries(to);
     ASSERT_EQ(events.size(), 2u) << to;
     EXPECT_EQ(events[1].data.value("status", ""), "sent") << to;
   }
+  mta->stop();
+}
+
+// Issue 10: one-shot submits of different scenarios (domains) never share a state directory,
+// and one scenario's flush or cache clearing leaves the others' alone.
+TEST_F(CommandAdapterTest, EachDomainHasItsOwnStateDirectoryForOneShotCommands) {
+  dir_.script("adapter/flaky.sh", kFlakySender);
+  auto mta = adapter(
+      "  submit: \"{{data_dir}}/flaky.sh {{to}}\"\n"
+      "  clear_cache: \"touch \\\"$STSLAB_STATE_DIR/cleared\\\"\"\n");
+  mta->start(lab());
+  EXPECT_EQ(mta->state_dir_for("A.Test"), dir_.path() + "/mta/scenario-state/a.test");
+  EXPECT_EQ(mta->state_dir_for("../x"), dir_.path() + "/mta/scenario-state/_.._x");
+  EXPECT_EQ(mta->state_dir_for(""), dir_.path() + "/mta/state");
+  mta->submit(message("m1@a.test"));
+  mta->submit(message("m1@b.test"));
+  EXPECT_EQ(dir_.read("mta/scenario-state/a.test/count.m1@a.test"), "1\n");
+  EXPECT_EQ(dir_.read("mta/scenario-state/b.test/count.m1@b.test"), "1\n");
+  EXPECT_FALSE(dir_.exists("mta/state/count.m1@a.test"));
+  mta->flush_for("a.test");  // b.test's deferred message is not retried
+  EXPECT_EQ(dir_.read("mta/scenario-state/a.test/count.m1@a.test"), "2\n");
+  EXPECT_EQ(dir_.read("mta/scenario-state/b.test/count.m1@b.test"), "1\n");
+  mta->clear_policy_cache_for("b.test");
+  EXPECT_TRUE(dir_.exists("mta/scenario-state/b.test/cleared"));
+  EXPECT_FALSE(dir_.exists("mta/scenario-state/a.test/cleared"));
+  mta->stop();
+}
+
+// shared_state: yes: one directory for the run, and the sender's commands one at a time.
+TEST_F(CommandAdapterTest, SharedStateMeansOneDirectoryAndOneCommandAtATime) {
+  dir_.script("adapter/exclusive.sh",
+              "mkdir \"$STSLAB_STATE_DIR/busy\" || touch \"$STSLAB_STATE_DIR/overlapped\"\n"
+              "sleep 0.05\n"
+              "rmdir \"$STSLAB_STATE_DIR/busy\"\n"
+              "echo \"$1\" >> \"$STSLAB_STATE_DIR/done\"\n");
+  auto mta = adapter("  submit: \"{{data_dir}}/exclusive.sh {{to}}\"\n", "\nshared_state: yes");
+  mta->start(lab());
+  EXPECT_EQ(mta->state_dir_for("a.test"), dir_.path() + "/mta/state");
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      mta->submit(message("m" + std::to_string(i) + "@d" + std::to_string(i) + ".test"));
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  EXPECT_FALSE(dir_.exists("mta/state/overlapped")) << "two submits ran at once";
+  const auto done = dir_.read("mta/state/done");
+  EXPECT_EQ(std::count(done.begin(), done.end(), '\n'), 6) << done;
+  mta->stop();
+}
+
+// A submit killed at its timeout has given no answer: not "deferred" (issue 10 item 7).
+TEST_F(CommandAdapterTest, ASubmitKilledAtItsTimeoutIsNoAnswer) {
+  auto mta = adapter("  submit: \"echo '{\\\"state\\\":\\\"deferred\\\"}'; exec sleep 30\"\n",
+                     "\ntimeout: 1");
+  mta->start(lab());
+  mta->submit(message("m1@a.test"));
+  const auto events = deliveries("m1@a.test");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].data.value("status", ""), "no-answer");
+  mta->flush_for("a.test");  // no answer is no deferral: nothing to retry
+  EXPECT_EQ(deliveries("m1@a.test").size(), 1u);
+  mta->stop();
+}
+
+// A sender that prints 20 MB costs the harness its first and last 32 KiB; its last line still
+// decides.
+TEST_F(CommandAdapterTest, SubmitOutputIsCappedAndTheLastLineStillDecides) {
+  auto mta = adapter(
+      "  submit: \"head -c 20000000 /dev/zero | tr '\\\\0' x; echo; "
+      "echo '{\\\"state\\\":\\\"delivered\\\",\\\"reason\\\":\\\"250 ok\\\"}'\"\n");
+  mta->start(lab());
+  mta->submit(message("m1@a.test"));
+  const auto events = deliveries("m1@a.test");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].data.value("status", ""), "sent");
+  EXPECT_EQ(events[0].data.value("reason", ""), "250 ok");
   mta->stop();
 }
 
@@ -324,10 +403,10 @@ TEST_F(CommandAdapterTest, TimeControlRunsEveryCommandUnderLibfaketime) {
   // Each one-shot submit starts after a clock move: the lab need not wait out libfaketime's cache.
   EXPECT_TRUE(mta->capabilities().clock_read_per_command);
   mta->submit(message("m1@a.test"));
-  const auto env = dir_.read("mta/state/env");
+  const auto env = dir_.read("mta/scenario-state/a.test/env");
   EXPECT_NE(env.find("LD_PRELOAD="), std::string::npos) << env;
   EXPECT_NE(env.find("FAKETIME_TIMESTAMP_FILE=" + stamp), std::string::npos) << env;
-  EXPECT_EQ(dir_.read("mta/state/year"), "2031\n");
+  EXPECT_EQ(dir_.read("mta/scenario-state/a.test/year"), "2031\n");
   mta->stop();
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -140,6 +141,23 @@ TEST(CommandManifest, ErrorsNameTheFileTheLineAndTheField) {
   // A syntax error: yaml-cpp's own words, with the file.
   err = error_of(dir, "schema: [unclosed\n");
   EXPECT_EQ(err.rfind(file + ":", 0), 0u) << err;
+}
+
+// The safe default: each scenario's one-shot commands get their own state directory; a
+// manifest that needs one for the whole run says so, and is then run one command at a time.
+TEST(CommandManifest, SharedStateIsOffUnlessDeclaredAndOnlyForOneShotSenders) {
+  ScratchDir dir;
+  EXPECT_FALSE(load_command_manifest(dir.write("m/manifest.yaml", kMinimal)).shared_state);
+  EXPECT_TRUE(load_command_manifest(dir.write("s/manifest.yaml", kMinimal + "shared_state: yes\n"))
+                  .shared_state);
+  EXPECT_NE(error_of(dir, kMinimal + "shared_state: maybe\n").find("manifest.yaml:7: shared_state"),
+            std::string::npos)
+      << error_of(dir, kMinimal + "shared_state: maybe\n");
+  const auto daemon_only = error_of(
+      dir, std::string(kMinimal).replace(kMinimal.find("  submit:"), 0, "  status: \"true\"\n") +
+               "submit_mode: daemon\nshared_state: yes\n");
+  EXPECT_NE(daemon_only.find("shared_state: only for one-shot senders"), std::string::npos)
+      << daemon_only;
 }
 
 TEST(CommandManifest, AnUnknownPlaceholderIsAnErrorAtLoadTime) {
@@ -321,6 +339,64 @@ TEST_F(Registry, ABrokenAddedManifestIsRejectedNamingItsFile) {
         << e.what();
   }
   EXPECT_THROW(add_adapter_manifest(dir.path() + "/nothing.yaml"), ManifestError);
+}
+
+// Issue 10, item 8: what a manifest is comes first; a directory names its manifest.yaml; no
+// yaml-cpp words without file, line and what was expected.
+TEST_F(Registry, TheSchemaIsCheckedFirstAndADirectoryStandsForItsManifest) {
+  ScratchDir dir;
+  const auto what = [&](const std::string& text) {
+    const auto path = dir.write("m.yaml", text);
+    try {
+      add_adapter_manifest(path);
+      return std::string();
+    } catch (const ManifestError& e) {
+      return std::string(e.what());
+    }
+  };
+  EXPECT_NE(what("schema: stslab.adaptr/9\nbogus: 1\n")
+                .find("m.yaml:1: schema: 'stslab.adaptr/9' is unknown here: expected "
+                      "stslab.adapter/1 (stslab's schemas: stslab.adapter/1 or "
+                      "stslab.command-adapter/1)"),
+            std::string::npos)
+      << what("schema: stslab.adaptr/9\nbogus: 1\n");
+  EXPECT_NE(what("bogus: 1\n").find("schema: required"), std::string::npos) << what("bogus: 1\n");
+  EXPECT_NE(what("").find("the file is empty"), std::string::npos) << what("");
+  // A sequence where a key's text belongs: yaml-cpp says "bad conversion".
+  const auto conversion = what(std::string(kMinimal) + "environment: {[a, b]: c}\n");
+  EXPECT_NE(conversion.find("m.yaml:7: a value of the wrong kind here"), std::string::npos)
+      << conversion;
+  EXPECT_EQ(conversion.find("bad conversion"), std::string::npos) << conversion;
+  const auto escape = what("schema: \"\\q\"\n");
+  EXPECT_NE(escape.find("m.yaml:1: YAML syntax error: unknown escape character"), std::string::npos)
+      << escape;
+
+  dir.write("adapter/manifest.yaml", kMinimal);
+  EXPECT_NO_THROW(add_adapter_manifest(dir.path() + "/adapter"));
+  EXPECT_EQ(make_adapter("plain")->name(), "plain");
+  std::filesystem::create_directories(dir.path() + "/empty");
+  try {
+    add_adapter_manifest(dir.path() + "/empty");
+    FAIL() << "no error";
+  } catch (const ManifestError& e) {
+    EXPECT_NE(std::string(e.what()).find("a directory without a manifest.yaml"), std::string::npos)
+        << e.what();
+  }
+}
+
+// `ready: {tcp: not-an-address}` waited 60 s at start; now it does not load.
+TEST(CommandManifest, AReadyAddressThatIsNoAddressIsALoadError) {
+  ScratchDir dir;
+  const std::string start = "  start:\n    run: \"mysender\"\n    ready: {tcp: \"";
+  std::string good = kMinimal;
+  good.replace(good.find("  submit:"), 0, start + "{{mta_address}}:2525\"}\n");
+  EXPECT_EQ(error_of(dir, good), "");
+  std::string bad = kMinimal;
+  bad.replace(bad.find("  submit:"), 0, start + "not-an-address\"}\n");
+  EXPECT_NE(error_of(dir, bad).find(":6: commands.start.ready.tcp: 'not-an-address' is not an IPv4 "
+                                    "ADDRESS:PORT"),
+            std::string::npos)
+      << error_of(dir, bad);
 }
 
 TEST_F(Registry, TheSameTargetNameInTwoFilesIsAnError) {

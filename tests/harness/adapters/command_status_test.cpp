@@ -25,8 +25,12 @@ TEST(OneShotResult, TheExitStatusDecidesWithoutJson) {
   core::ProcessResult slow;
   slow.timed_out = true;
   const auto r = parse_oneshot_result(slow);
-  EXPECT_EQ(r.state, "deferred");
-  EXPECT_EQ(r.reason, "the submit command timed out");
+  EXPECT_EQ(r.state, "no-answer");
+  EXPECT_EQ(r.reason, "the submit command gave no answer: killed at its timeout");
+  // Killed at the timeout is no answer even after a line that said "deferred".
+  slow.out = "{\"state\":\"deferred\",\"reason\":\"trying\"}\n";
+  EXPECT_EQ(parse_oneshot_result(slow).state, "no-answer");
+  EXPECT_EQ(delivery_status("no-answer"), "no-answer");
   // The reason falls back to stderr's last line, then the exit status.
   EXPECT_EQ(parse_oneshot_result(exited(75, "", "dig: timeout\nno MX answered\n")).reason,
             "no MX answered");

@@ -54,13 +54,25 @@ struct EventFilter {
 // trailing dot.
 bool name_is_at_or_below(std::string_view name, std::string_view domain);
 
+// A journal's bounds: peers choose what reaches event data (a 1 MB command line, thousands of
+// connections), and the harness must not grow without end under a hostile one.
+struct JournalLimits {
+  // A longer string in an event's data keeps its first max_string octets and a note of the cut.
+  std::size_t max_string = 16 * 1024;
+  // Once the events' estimated size passes this, the journal appends one "journal.overflow"
+  // event and drops everything after it (counted in dropped()): waits for later events then end
+  // at their deadlines, and the verdicts that needed them are INCONCLUSIVE, never invented.
+  std::size_t max_bytes = std::size_t{256} * 1024 * 1024;
+};
+
 class Journal {
  public:
   using Predicate = std::function<bool(const Event&)>;
 
-  explicit Journal(const LabClock& clock);
+  explicit Journal(const LabClock& clock, JournalLimits limits = {});
 
-  // Appends and wakes every waiter. Returns the new event's seq.
+  // Appends and wakes every waiter. Returns the new event's seq (that of the overflow event
+  // for one dropped).
   std::uint64_t append(Source source, std::string kind, std::string domain, std::string host,
                        nlohmann::json data = nlohmann::json::object());
 
@@ -68,6 +80,8 @@ class Journal {
   std::vector<Event> all() const;
   std::size_t size() const;
   std::uint64_t last_seq() const;
+  // Events not kept since the bound was reached (the first of them became journal.overflow).
+  std::uint64_t dropped() const;
 
   // Blocks until an event with seq > after_seq satisfies `pred`, or the deadline passes.
   // Events already in the journal count, so a waiter cannot miss one that raced ahead of it.
@@ -88,6 +102,9 @@ class Journal {
 
  private:
   const LabClock& clock_;
+  JournalLimits limits_;
+  std::size_t bytes_ = 0;  // estimated size of events_
+  std::uint64_t dropped_ = 0;
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;
   std::vector<Event> events_;

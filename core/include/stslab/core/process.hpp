@@ -18,6 +18,10 @@ struct ProcessSpec {
   // Changes to this process's environment: {name, value} sets, {name, nullopt} removes.
   std::vector<std::pair<std::string, std::optional<std::string>>> env;
   std::string cwd;  // empty = inherit
+  // run_process keeps at most this many octets of stdout and of stderr each: the first and
+  // the last half, with a marker line between them naming how many were cut (a program that
+  // prints 50 MB must not cost the harness 50 MB). 0 = keep everything.
+  std::size_t output_limit = 0;
 };
 
 struct ProcessResult {
@@ -26,6 +30,23 @@ struct ProcessResult {
   bool timed_out = false;  // the deadline passed and it was killed
   std::string out;
   std::string err;
+  std::size_t out_cut = 0;  // octets of stdout left out by ProcessSpec::output_limit
+  std::size_t err_cut = 0;
+};
+
+// The text run_process keeps of a stream under a limit: the head and the tail.
+class CappedText {
+ public:
+  explicit CappedText(std::size_t limit) : limit_(limit) {}
+  void append(const char* data, std::size_t size);
+  std::size_t cut() const;  // octets left out
+  // head, then "\n[... N octets cut ...]\n" if anything was, then the tail.
+  std::string text() const;
+
+ private:
+  std::size_t limit_;
+  std::string head_, tail_;
+  std::size_t cut_ = 0;
 };
 
 // Every program this process starts is run behind this prefix (e.g. {"nsenter", "--target",

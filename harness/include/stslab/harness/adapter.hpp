@@ -83,6 +83,13 @@ class MtaAdapter {
   virtual void flush() = 0;  // no-op where capabilities().flush is false
   virtual std::vector<QueueEntry> queue() = 0;
   virtual void clear_policy_cache() = 0;
+  // The same for one scenario's domain only, which is what the engine calls: scenarios run side
+  // by side, and one scenario's retry or cache clearing must not touch another's messages. An
+  // adapter that cannot scope them does the whole sender's (the default).
+  virtual void flush_for(const std::string& /*policy_domain*/) { flush(); }
+  virtual void clear_policy_cache_for(const std::string& /*policy_domain*/) {
+    clear_policy_cache();
+  }
   // Sends the pending TLS-RPT reports now, the current day's included: at least those for
   // `policy_domain` (a sender may send others too). A no-op where capabilities().report_flush
   // is false.

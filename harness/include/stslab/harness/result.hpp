@@ -90,6 +90,9 @@ std::vector<RunResult> runs_from_json(const nlohmann::json& report);
 // written to a temporary name and renamed, so a reader never sees half a report. Throws
 // std::runtime_error naming the path on an I/O error.
 void write_reports(const std::vector<RunResult>& runs, const std::string& dir);
+// Makes `dir` (if missing) and proves that a file can be written in it, before a run that would
+// otherwise find out only at its end. Throws std::runtime_error naming the directory and why.
+void check_report_dir(const std::string& dir);
 std::string render_junit(const std::vector<RunResult>& runs);
 std::string render_markdown(const std::vector<RunResult>& runs);
 

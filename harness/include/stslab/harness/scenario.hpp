@@ -101,6 +101,11 @@ struct MxSpec {
   std::map<std::string, std::string> attack_params;  // e.g. intercept-tls: {profile: untrusted-ca}
 };
 
+// The MX hosts one scenario can name, over all its worlds: the lab's address plan gives each
+// scenario 127.A.B.1-79 for MX proxies (80 is the policy host) and 101 + n for the MX behind
+// (world_applier.hpp). More is a lint error, not a clash of addresses at run time.
+inline constexpr std::size_t kMaxMxHosts = 79;
+
 struct WorldSpec {
   // The _mta-sts TXT record text; nullopt = no record. "{policy_id}" is replaced.
   std::optional<std::string> sts_record = "v=STSv1; id={policy_id}";

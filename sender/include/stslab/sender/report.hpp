@@ -16,6 +16,9 @@ namespace stslab::sender {
 
 struct ReportOptions {
   std::string state_dir;
+  // The directory whose dkim/ holds the key signing mailed reports; "" = state_dir. A lab that
+  // gives each scenario its own state dir keeps one key, the one it publishes, elsewhere.
+  std::string key_dir;
   bool flush = false;  // also report the current, unfinished UTC day
   std::string domain;  // "" = every policy domain; else only this one (case-insensitive)
   DefectSet defects;

@@ -23,6 +23,7 @@ struct SendOptions {
   std::string to;
   std::string message_file;
   std::string state_dir;
+  std::string key_dir;     // whose dkim/ holds the report signing key; "" = state_dir
   std::string message_id;  // generated when empty
   DefectSet defects;
   std::string dns;  // "" = /etc/resolv.conf

@@ -6,8 +6,16 @@
 // Placeholders: what the lab supplies ({{workdir}}, {{state_dir}}, {{from}}, {{to}},
 // {{message}}, ...) is shell-quoted; a target's variables are inserted as written (they are
 // shell text, e.g. "--defect no-cert-verify"). Environment of every command: STSLAB_WORKDIR,
-// STSLAB_STATE_DIR, STSLAB_CA_BUNDLE, STSLAB_DNS, SSL_CERT_FILE = the lab bundle, SSL_CERT_DIR
-// and the proxy variables removed, then the manifest's `environment`.
+// STSLAB_STATE_DIR, STSLAB_LAB_STATE_DIR, STSLAB_CA_BUNDLE, STSLAB_DNS, SSL_CERT_FILE = the lab
+// bundle, SSL_CERT_DIR and the proxy variables removed, then the manifest's `environment`.
+//
+// State directories: {{lab_state_dir}} (STSLAB_LAB_STATE_DIR) is one directory for the whole
+// run. {{state_dir}} (STSLAB_STATE_DIR) is the same for a daemon and for the commands run once
+// (start, dns_records, versions, stop); for a one-shot sender's submit, clear_cache and report
+// it is the directory of the message's (or policy) domain, <workdir>/scenario-state/<domain>:
+// scenarios use disjoint domains, so a sender that keeps its policy cache in one file cannot
+// race with itself when submits run side by side. `shared_state: yes` gives one-shot commands
+// the lab-wide directory instead and runs them one at a time.
 //
 // One-shot senders: submit() runs the command once and journals (Source::mta) an mta.delivery
 // event from its exit status and JSON line before returning; flush() re-runs it for every
@@ -23,6 +31,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -52,8 +61,10 @@ class CommandAdapter : public MtaAdapter {
   void start(const LabContext& lab) override;
   void submit(const OutgoingMessage& message) override;
   void flush() override;
+  void flush_for(const std::string& policy_domain) override;
   std::vector<QueueEntry> queue() override;
   void clear_policy_cache() override;
+  void clear_policy_cache_for(const std::string& policy_domain) override;
   // Runs the `report` command, if declared ({{policy_domain}}: the domain the lab waits for).
   void send_reports(const std::string& policy_domain) override;
   // What the `dns_records` command printed at start (blank and ';' comment lines dropped).
@@ -64,6 +75,8 @@ class CommandAdapter : public MtaAdapter {
   const EnvChanges& environment() const { return env_; }
   // The command line submit() runs for `message` (rendered and quoted).
   std::string submit_command(const OutgoingMessage& message) const;
+  // The state directory of the commands about `domain` (see above); "" = the lab-wide one.
+  std::string state_dir_for(const std::string& domain) const;
 
  private:
   struct Record {
@@ -75,10 +88,17 @@ class CommandAdapter : public MtaAdapter {
     bool in_flight = false;  // a one-shot attempt is running: a concurrent flush skips it
   };
 
-  core::ProcessSpec spec_for(const std::string& command_line) const;
+  // `domain` scopes the state directory of one-shot commands ("" = lab-wide).
+  core::ProcessSpec spec_for(const std::string& command_line, const std::string& domain = "") const;
+  Variables quoted_for(const std::string& domain) const;
+  // One-shot senders: creates the domain's state directory and holds the lock that runs one
+  // command at a time in it (with shared_state: one command of the sender at a time). A daemon
+  // gets no lock.
+  std::unique_lock<std::mutex> prepare_state(const std::string& domain);
   std::string render_lab(const std::string& text, const std::string& where) const;
   core::ProcessResult run_checked(const std::string& what, const std::string& command_line,
-                                  const std::string& input = "") const;
+                                  const std::string& input = "",
+                                  const std::string& domain = "") const;
   void check_programs() const;
   void start_sender();
   // Runs `dns_records` (if declared) and keeps the records it prints. Throws std::runtime_error
@@ -96,11 +116,15 @@ class CommandAdapter : public MtaAdapter {
   CommandManifest manifest_;
   CommandTarget target_;
   LabContext lab_;
-  Variables quoted_;  // lab placeholders, shell-quoted, plus the target's variables
-  Variables raw_;     // the same unquoted, for non-shell fields (ready.tcp)
+  Variables quoted_;      // lab placeholders, shell-quoted, plus the target's variables
+  Variables raw_;         // the same unquoted, for non-shell fields (ready.tcp)
+  Variables lab_quoted_;  // the lab placeholders alone, shell-quoted
   EnvChanges env_;
   std::string faketime_library_;
-  std::string state_dir_;
+  std::string state_dir_;  // the lab-wide one
+  std::mutex shared_state_mutex_;
+  std::mutex domain_locks_mutex_;
+  std::map<std::string, std::unique_ptr<std::mutex>> domain_locks_;  // by state directory
   std::optional<core::Child> sender_;  // a start command that keeps running
   std::vector<std::string> dns_records_;
   std::atomic<bool> started_ = false;

@@ -35,6 +35,11 @@ struct CommandManifest {
   std::string dir;   // its directory ({{data_dir}})
   std::string title;
   SubmitMode submit_mode = SubmitMode::oneshot;
+  // One-shot senders only. false (the default): each scenario's domain gets its own state
+  // directory ({{state_dir}} and STSLAB_STATE_DIR in submit, clear_cache and report), so
+  // submits running side by side never share a file. true: one state directory for the whole
+  // run, and the engine runs one command of the sender at a time.
+  bool shared_state = false;
   std::vector<std::string> requires_programs;  // must be found (PATH or a path) at start
   EnvChanges environment;                      // values may hold placeholders
   // Shell command lines (run by /bin/sh -c); "" = not declared.
@@ -58,8 +63,8 @@ CommandManifest load_command_manifest(const std::string& path);
 
 // The placeholders a manifest may use, beyond its targets' variables.
 inline const std::vector<std::string> kLabPlaceholders = {
-    "workdir",       "state_dir",     "ca_bundle", "dns_address",  "mta_address",
-    "sender_domain", "faketime_file", "data_dir",  "stslab_sender"};
+    "workdir",       "state_dir",     "ca_bundle", "dns_address",   "mta_address",
+    "sender_domain", "faketime_file", "data_dir",  "stslab_sender", "lab_state_dir"};
 inline const std::vector<std::string> kMessagePlaceholders = {"from", "to", "message",
                                                               "message_id"};
 

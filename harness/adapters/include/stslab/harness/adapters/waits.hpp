@@ -17,6 +17,8 @@ namespace stslab::harness::adapters {
 
 // True if a TCP connection to "host:port" (IPv4 literal) is accepted right now.
 bool tcp_accepts(const std::string& host_port);
+// True for "a.b.c.d:port" with a port of 1-65535: what a `ready: {tcp: ...}` must render to.
+bool is_ipv4_port(const std::string& host_port);
 
 // Waits until tcp_accepts(host_port), `alive()` turns false, or the deadline passes. Retries when
 // a file in `watch_dirs` changes (a daemon logging its start-up) and otherwise after a backoff
