@@ -7,6 +7,8 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "stslab/testing/scratch_dir.hpp"
+
 namespace stslab::core {
 namespace {
 
@@ -157,7 +159,8 @@ TEST(LabPki, ParsesProfileAndKeyNames) {
 TEST(LabPki, WritesTheCaBundle) {
   LabClock clock;
   LabPki pki(clock);
-  const std::string path = ::testing::TempDir() + "/stslab-ca-bundle.pem";
+  const stslab::testing::ScratchDir scratch("stslab-pki-test");
+  const std::string path = scratch.path() + "/ca-bundle.pem";
   pki.write_ca_bundle(path);
   FILE* f = fopen(path.c_str(), "r");
   ASSERT_NE(f, nullptr);

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <thread>
 
+#include "stslab/testing/scratch_dir.hpp"
+
 namespace stslab::core {
 namespace {
 
@@ -63,8 +65,8 @@ TEST(RunProcess, MissingProgramIsAClearError) {
 }
 
 TEST(Child, LogsOutputAndReportsExit) {
-  const std::string log = ::testing::TempDir() + "/stslab-child.log";
-  std::remove(log.c_str());
+  const stslab::testing::ScratchDir scratch("stslab-child");
+  const std::string log = scratch.path() + "/child.log";
   auto child = Child::spawn({.argv = {"sh", "-c", "echo hello; exit 7"}}, log);
   ASSERT_TRUE(child.wait_until(std::chrono::steady_clock::now() + 10s));
   EXPECT_EQ(child.exit_code(), 7);
@@ -75,7 +77,8 @@ TEST(Child, LogsOutputAndReportsExit) {
 }
 
 TEST(Child, StopEndsAProcessThatIgnoresSigterm) {
-  const std::string log = ::testing::TempDir() + "/stslab-child-stop.log";
+  const stslab::testing::ScratchDir scratch("stslab-child");
+  const std::string log = scratch.path() + "/child-stop.log";
   auto child = Child::spawn({.argv = {"sh", "-c", "trap '' TERM; sleep 30"}}, log);
   EXPECT_TRUE(child.running());
   EXPECT_FALSE(child.wait_until(std::chrono::steady_clock::now() + 20ms));
@@ -86,9 +89,9 @@ TEST(Child, StopEndsAProcessThatIgnoresSigterm) {
 TEST(Child, StopReturnsOnlyOnceTheWholeGroupIsGone) {
   // Like nsenter in front of a lab daemon: the spawned process dies at once on SIGTERM, the
   // program behind it (same process group) takes a moment to shut down.
-  const std::string dir = ::testing::TempDir();
+  const stslab::testing::ScratchDir scratch("stslab-child");
+  const std::string dir = scratch.path();
   const std::string pidfile = dir + "/stslab-child-inner.pid";
-  std::remove(pidfile.c_str());
   auto child = Child::spawn({.argv = {"sh", "-c",
                                       "sh -c 'trap \"sleep 0.2; exit 0\" TERM; echo $$ > " +
                                           pidfile + "; while :; do sleep 0.01; done' & wait"}},
@@ -107,9 +110,9 @@ TEST(Child, StopReturnsOnlyOnceTheWholeGroupIsGone) {
 TEST(Child, BehindAWrapperTheProgramIsStoppedSoThatTheWrapperReapsIt) {
   // Like nsenter: the wrapper forks the program and waits for it. Were the wrapper killed with
   // it, the program's zombie would go to the machine's init, which may take its time to reap.
-  const std::string dir = ::testing::TempDir();
+  const stslab::testing::ScratchDir scratch("stslab-child");
+  const std::string dir = scratch.path();
   const std::string pidfile = dir + "/stslab-child-wrapped.pid";
-  std::remove(pidfile.c_str());
   set_spawn_prefix({"sh", "-c", "\"$@\" & wait $!", "wrapper"});
   auto child = Child::spawn({.argv = {"sh", "-c", "echo $$ > " + pidfile + "; exec sleep 30"}},
                             dir + "/stslab-child-wrapped.log");

@@ -14,10 +14,10 @@
 #include <algorithm>
 #include <thread>
 
-#include "command_fixture.hpp"
 #include "stslab/dns/record.hpp"
 #include "stslab/harness/adapters/registry.hpp"
 #include "stslab/harness/adapters/waits.hpp"
+#include "stslab/testing/scratch_dir.hpp"
 
 namespace stslab::harness::adapters {
 namespace {

@@ -12,9 +12,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "command_fixture.hpp"
 #include "stslab/core/process.hpp"
 #include "stslab/harness/adapters/registry.hpp"
+#include "stslab/testing/scratch_dir.hpp"
 
 namespace stslab::harness::adapters {
 namespace {

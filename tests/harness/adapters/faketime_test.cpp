@@ -16,6 +16,7 @@
 
 #include "stslab/core/process.hpp"
 #include "stslab/harness/adapter.hpp"
+#include "stslab/testing/scratch_dir.hpp"
 
 namespace stslab::harness::adapters {
 namespace {
@@ -41,9 +42,8 @@ void write_offset(const std::string& file, const std::string& offset) {
 TEST(Faketime, ARunningProgramSeesAClockMoveWithinTheStalenessBound) {
   const auto library = find_faketime_library(kFaketimeLibraryGlobs);
   if (library.empty()) GTEST_SKIP() << "libfaketime is not installed";
-  const fs::path dir = fs::path(::testing::TempDir()) / "stslab-faketime-test";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const stslab::testing::ScratchDir scratch("stslab-faketime-test");
+  const fs::path dir = scratch.path();
   const auto stamp = (dir / "faketime.rc").string();
   const auto log = (dir / "times.log").string();
   write_offset(stamp, "+0");

@@ -8,15 +8,18 @@
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 
 #include "stslab/core/process.hpp"
+#include "stslab/testing/scratch_dir.hpp"
 
 namespace stslab::harness {
 namespace {
@@ -56,13 +59,15 @@ class LabNamespaceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!can_create_lab()) GTEST_SKIP() << "needs root to create namespaces";
-    dir = ::testing::TempDir() + "/stslab-lab-" + std::to_string(getpid());
-    mkdir(dir.c_str(), 0755);
+    scratch.emplace("stslab-lab");
+    dir = scratch->path();
+    chmod(dir.c_str(), 0755);
     files = {dir + "/resolv.conf", dir + "/hosts", dir + "/ca.pem"};
     write_file(files.resolv_conf, "nameserver 127.0.0.53\n");
     write_file(files.hosts, "127.0.0.1 localhost\n");
     write_file(files.ca_bundle, "lab bundle\n");
   }
+  std::optional<stslab::testing::ScratchDir> scratch;  // removed after the test
   std::string dir;
   LabFiles files;
 };

@@ -1,5 +1,6 @@
-// A scratch directory for command-adapter tests: manifests and fake senders (small shell
-// scripts) written on the fly, removed afterwards.
+// A scratch directory for a test: files (manifests, fake senders as small shell scripts, logs,
+// pid files) written on the fly, and the whole directory removed afterwards, so that a test run
+// leaves nothing in /tmp ($TMPDIR).
 #pragma once
 
 #include <sys/stat.h>
@@ -15,9 +16,9 @@ namespace stslab::testing {
 
 class ScratchDir {
  public:
-  ScratchDir() {
-    char tmpl[] = "/tmp/stslab-cmdadapter-XXXXXX";
-    if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+  explicit ScratchDir(const std::string& prefix = "stslab-test") {
+    std::string tmpl = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed for " + tmpl);
     path_ = tmpl;
   }
   ~ScratchDir() {
