@@ -121,12 +121,27 @@ void Zone::replace(std::string_view name, std::string_view type,
 
 std::size_t Zone::clear_below(std::string_view domain) {
   std::string key = name_key(parse_name(domain).get());
-  std::size_t removed = 0;
   std::unique_lock lock(mutex_);
+  return clear_below_locked(key);
+}
+
+std::size_t Zone::clear_below_locked(const std::string& key) {
+  std::size_t removed = 0;
   erase_at_or_below(nodes_, key, [&](const Node& node) { removed += node.records.size(); });
   erase_at_or_below(domains_, key, [](const RdfPtr&) {});
   erase_at_or_below(faults_, key, [](const std::map<int, Fault>&) {});
   return removed;
+}
+
+void Zone::replace_below(std::string_view domain, const std::vector<std::string>& records) {
+  RdfPtr name = parse_name(domain);
+  std::string key = name_key(name.get());
+  std::vector<RrPtr> parsed = parse_all(records);
+  std::unique_lock lock(mutex_);
+  clear_below_locked(key);
+  domains_.try_emplace(std::move(key), std::move(name));
+  for (auto& rr : parsed)
+    insert_locked(std::move(rr));
 }
 
 void Zone::clear() {

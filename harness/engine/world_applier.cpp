@@ -205,9 +205,8 @@ void WorldApplier::apply(const WorldSpec& world) {
   // DNS last: by now every host the records name exists.
   const auto records =
       zone_records(world, domain_, plan_, [this](const std::string& l) { return mx_slot(l); });
-  lab_.zone().clear_below(domain_);
-  lab_.zone().add_domain(domain_);
-  lab_.zone().add(records);
+  // One step (replace_below): a query between clearing and adding would see NXDOMAIN.
+  lab_.zone().replace_below(domain_, records);
 }
 
 void WorldApplier::apply_report_receivers(const WorldSpec& world) {

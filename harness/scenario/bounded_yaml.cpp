@@ -18,9 +18,22 @@ int line_of(const YAML::Mark& mark) {
 
 // Counts the octets the documents would have with every alias replaced by its anchor's
 // subtree, and stops as soon as that passes the limit.
+//
+// It also stops yaml-cpp 0.7 going round in circles: a token that cannot start a node (a ','
+// at the start of a line outside [ ] or { }) is never consumed, so HandleNextDocument reports
+// one null document after another at the same place, forever (yaml-cpp issue #1040; fixed
+// upstream after the 0.7 Debian ships). A new document must start past the previous one.
 class ExpansionMeter : public YAML::EventHandler {
  public:
-  void OnDocumentStart(const YAML::Mark&) override { anchors_.clear(); }
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (documents_++ > 0 && mark.pos <= last_document_pos_) {
+      throw YamlLoadError(line_of(mark),
+                          "YAML syntax error: nothing here can start a value (a stray ',', ']' "
+                          "or '}' outside a [ ] or { } list?)");
+    }
+    last_document_pos_ = mark.pos;
+    anchors_.clear();
+  }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { node(mark, anchor, 1); }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -71,6 +84,8 @@ class ExpansionMeter : public YAML::EventHandler {
   std::map<YAML::anchor_t, std::size_t> anchors_;
   std::vector<Open> open_;
   std::size_t total_ = 0;
+  std::size_t documents_ = 0;
+  int last_document_pos_ = -1;
 };
 
 std::string read_limited(const std::string& path) {

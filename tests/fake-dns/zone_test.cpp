@@ -5,6 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "stslab/dns/name.hpp"
@@ -343,6 +346,62 @@ TEST(Zone, ChangesWhileOtherThreadsLookUp) {
     r.join();
   EXPECT_EQ(bad, 0);
   EXPECT_THAT(zone.list(), ElementsAre("stable.test.\t5\tIN\tA\t127.0.0.1"));
+}
+
+// A change of world (issue 10): the world applier used to clear a domain and add its records
+// back one call at a time, so a query landing in between saw NXDOMAIN and a sender could take
+// the policy for gone. replace_below switches in one step: readers hammering the zone through
+// hundreds of switches between two worlds see the old answer or the new one, nothing else.
+TEST(Zone, AWorldChangeIsAtomicForReaders) {
+  const std::vector<std::string> one = {"_mta-sts.a.test. TXT \"v=STSv1; id=1\"",
+                                        "a.test. MX 10 mx1.a.test.", "mx1.a.test. A 127.0.0.1"};
+  const std::vector<std::string> two = {"_mta-sts.a.test. TXT \"v=STSv1; id=2\"",
+                                        "a.test. MX 10 mx2.a.test.", "mx2.a.test. A 127.0.0.2"};
+  Zone zone;
+  zone.replace_below("a.test", one);
+  std::atomic<bool> done{false};
+  std::atomic<long> lookups{0};
+  std::mutex mutex;
+  std::set<std::string> seen;  // what the readers were answered, as rcode + records
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t)
+    readers.emplace_back([&] {
+      std::set<std::string> mine;
+      while (!done) {
+        for (const ldns_rr_type type : {LDNS_RR_TYPE_TXT, LDNS_RR_TYPE_MX}) {
+          const Lookup l = ask(zone, type == LDNS_RR_TYPE_TXT ? "_mta-sts.a.test" : "a.test", type);
+          std::string answer = std::to_string(l.rcode);
+          for (const auto& text : texts(l.answer))
+            answer += " " + text;
+          mine.insert(answer);
+          ++lookups;
+        }
+      }
+      std::lock_guard lock(mutex);
+      seen.insert(mine.begin(), mine.end());
+    });
+  for (int i = 0; i < 500; ++i)
+    zone.replace_below("a.test", i % 2 ? one : two);
+  // Readers may start late on a loaded machine: switch on until they have looked a while.
+  for (int i = 0; lookups < 2000; ++i)
+    zone.replace_below("a.test", i % 2 ? one : two);
+  done = true;
+  for (auto& r : readers)
+    r.join();
+  const std::string ok = std::to_string(LDNS_RCODE_NOERROR);
+  EXPECT_THAT(seen, ::testing::IsSubsetOf(std::set<std::string>{
+                        ok + " _mta-sts.a.test.\t5\tIN\tTXT\t\"v=STSv1; id=1\"",
+                        ok + " _mta-sts.a.test.\t5\tIN\tTXT\t\"v=STSv1; id=2\"",
+                        ok + " a.test.\t5\tIN\tMX\t10 mx1.a.test.",
+                        ok + " a.test.\t5\tIN\tMX\t10 mx2.a.test."}));
+  EXPECT_GE(seen.size(), 2u);
+
+  // All or nothing: a record that does not parse leaves the world as it was.
+  zone.replace_below("a.test", one);
+  EXPECT_THROW(zone.replace_below("a.test", {"a.test. MX 10 mx3.a.test.", "a.test. A 999.1.1.1"}),
+               RecordError);
+  EXPECT_THAT(zone.list("a.test"), ::testing::SizeIs(3));
+  EXPECT_TRUE(ask(zone, "nothing.a.test", LDNS_RR_TYPE_A).scripted);
 }
 
 }  // namespace

@@ -45,14 +45,17 @@ inline void journal_round_trip(stslab::core::Source source, const std::string& k
   journal.write_jsonl(out);
 }
 
-// A file in a private temporary directory, rewritten for every input: the readers under test
-// take paths (and name them in their errors), not bytes. Removed at exit.
+// A file in a private temporary directory below $TMPDIR (scripts/fuzz points it into the run's
+// scratch directory, so a crash, which skips the destructor, leaves nothing in /tmp), rewritten
+// for every input: the readers under test take paths (and name them in their errors), not
+// bytes. Removed at a normal exit.
 class ScratchFile {
  public:
   explicit ScratchFile(const std::string& name) {
-    char dir[] = "/tmp/stslab-fuzz-XXXXXX";
-    if (!mkdtemp(dir)) throw std::runtime_error("mkdtemp failed");
-    dir_ = dir;
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/stslab-fuzz-XXXXXX";
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed in " + pattern);
+    dir_ = pattern;
     path_ = dir_ + "/" + name;
   }
   ~ScratchFile() {

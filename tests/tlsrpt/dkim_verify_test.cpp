@@ -324,6 +324,33 @@ TEST_F(DkimVerify, OneGoodSignatureIsEnoughAndTheOthersAreNoted) {
       << describe(a.findings);
 }
 
+// Found by fuzz_tlsrpt_mail: NUL octets in the From: field made libopendkim read past its copy
+// of the field (AddressSanitizer: heap-buffer-overflow in dkim_eoh). RFC 5322 allows no NUL in a
+// header, so such a message is not verified at all; a NUL in the body is OpenDKIM's to hash.
+TEST(DkimVerifyApi, AHeaderWithANulOctetIsMalformedWithoutReachingOpenDkim) {
+  Keys keys;
+  keys.records["s1._domainkey.reporter.example"] = key().record();
+  const std::string mail = sign(sign(report_mail(), key()), key(), {.domain = "other.example"});
+  std::string nul_in_from = mail;
+  const std::size_t from = nul_in_from.find("\nFrom:");
+  ASSERT_NE(from, std::string::npos);
+  nul_in_from.insert(from + 7, std::string(120, '\0'));
+  const auto results = verify_dkim(nul_in_from, {.lookup = keys.lookup()});
+  ASSERT_EQ(results.size(), 2u);
+  for (const auto& r : results) {
+    EXPECT_EQ(r.status, DkimStatus::malformed);
+    EXPECT_NE(r.detail.find("NUL octet"), std::string::npos) << r.detail;
+  }
+  EXPECT_TRUE(keys.asked.empty());
+
+  std::string nul_in_body = mail;
+  nul_in_body.insert(nul_in_body.find("A TLS report."), std::string(3, '\0'));
+  const auto body =
+      verify_dkim(nul_in_body, {.lookup = keys.lookup(), .signer_clock_ahead = ahead_of_now()});
+  ASSERT_EQ(body.size(), 2u);
+  EXPECT_EQ(body[1].status, DkimStatus::body_hash_mismatch);
+}
+
 TEST(DkimVerifyApi, ResultsComeInHeaderOrderAndNamesAreLowerCase) {
   Keys keys;
   keys.records["s1._domainkey.reporter.example"] = key().record();

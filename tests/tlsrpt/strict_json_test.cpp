@@ -73,5 +73,15 @@ TEST(StrictJson, NotJsonAtAll) {
   EXPECT_EQ(error_of("hello").first, InputErrorKind::not_json);
 }
 
+// Found by fuzz_tlsrpt_analyze: a valid UTF-8 text whose syntax error falls on a two-byte
+// character. nlohmann's message quotes the bytes it read ("last read: '\xde'"), only the lead
+// byte, so the message was invalid UTF-8 and the analysis it went into could not be dumped.
+TEST(StrictJson, TheErrorQuotingACutCharacterIsValidUtf8) {
+  const auto [kind, message] = error_of("{\"organization-name\": \xde\xb5oogle\"}");
+  EXPECT_EQ(kind, InputErrorKind::not_json);
+  EXPECT_EQ(find_invalid_utf8(message), std::nullopt) << message;
+  EXPECT_NO_THROW((void)nlohmann::json(message).dump());
+}
+
 }  // namespace
 }  // namespace stslab::tlsrpt

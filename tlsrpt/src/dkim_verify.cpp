@@ -148,6 +148,38 @@ std::string detail(DKIM_SIGINFO* sig, DkimStatus status, const std::string& lib_
   return lib_error.empty() ? std::string("not evaluated") : lib_error;
 }
 
+// The header section: the lines before the first empty one (CRLF or bare LF line ends).
+std::string_view header_section(std::string_view message) {
+  std::size_t pos = 0;
+  while (pos < message.size()) {
+    const std::size_t eol = message.find('\n', pos);
+    if (eol == std::string_view::npos) break;
+    const std::string_view line = message.substr(pos, eol - pos);
+    if (line.empty() || line == "\r") return message.substr(0, pos);
+    pos = eol + 1;
+  }
+  return message;
+}
+
+// How many DKIM-Signature fields the header section has (a field starts a line; a line that
+// starts with a space or a tab continues the one before).
+int count_signature_fields(std::string_view header) {
+  constexpr std::string_view kName = "dkim-signature";
+  int count = 0;
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    const std::size_t eol = std::min(header.find('\n', pos), header.size());
+    std::string_view line = header.substr(pos, eol - pos);
+    pos = eol + 1;
+    if (line.size() <= kName.size() || lower(line.substr(0, kName.size())) != kName) continue;
+    line.remove_prefix(kName.size());
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+      line.remove_prefix(1);
+    if (!line.empty() && line.front() == ':') ++count;
+  }
+  return count;
+}
+
 }  // namespace
 
 std::string_view to_string(DkimStatus status) {
@@ -198,6 +230,18 @@ std::vector<DkimResult> verify_dkim(std::string_view message, const DkimVerifyOp
   if (message.starts_with("From ")) {
     const auto eol = message.find('\n');
     message.remove_prefix(eol == std::string_view::npos ? message.size() : eol + 1);
+  }
+  // RFC 5322 allows no NUL in a header field, and libopendkim 2.11 reads past the end of its
+  // copy of a From: field that holds one (found by fuzz_tlsrpt_mail, AddressSanitizer). Such a
+  // message is not given to it: each signature is malformed, and says why.
+  if (const std::string_view header = header_section(message);
+      header.find('\0') != std::string_view::npos) {
+    std::vector<DkimResult> refused(static_cast<std::size_t>(count_signature_fields(header)));
+    for (DkimResult& r : refused) {
+      r.status = DkimStatus::malformed;
+      r.detail = "the header holds a NUL octet, which RFC 5322 forbids; not verified";
+    }
+    return refused;
   }
   // dkim_chunk wants a writable buffer; it does not keep it.
   std::string bytes(message);

@@ -174,9 +174,11 @@ class StrictBuilder {
     return out;
   }
 
-  // Returning false stops the parser; the first error is the one reported.
+  // Returning false stops the parser; the first error is the one reported. A message quotes
+  // input (nlohmann's "last read: '...'" may end inside a multi-byte character), and it ends up
+  // in JSON output, so it is made valid UTF-8 here.
   bool fail(InputErrorKind kind, const std::string& message) {
-    if (!error_) error_.emplace(kind, message);
+    if (!error_) error_.emplace(kind, to_valid_utf8(message));
     return false;
   }
 

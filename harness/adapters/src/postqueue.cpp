@@ -4,6 +4,21 @@
 
 namespace stslab::harness::adapters {
 
+namespace {
+
+// A member that Postfix prints as a string; absent is empty, any other type is not postqueue's.
+std::string text_member(const nlohmann::json& object, const char* key, std::string_view line) {
+  const auto it = object.find(key);
+  if (it == object.end()) return {};
+  if (!it->is_string()) {
+    throw std::runtime_error(std::string("postqueue -j printed \"") + key +
+                             "\" that is not a string: " + std::string(line));
+  }
+  return it->get<std::string>();
+}
+
+}  // namespace
+
 std::vector<QueueEntry> parse_postqueue_json(std::string_view output) {
   std::vector<QueueEntry> out;
   std::size_t start = 0;
@@ -25,13 +40,13 @@ std::vector<QueueEntry> parse_postqueue_json(std::string_view output) {
       throw std::runtime_error("postqueue -j printed an object without recipients: " +
                                std::string(line));
     }
-    const auto queue = message.value("queue_name", std::string());
-    const auto queue_id = message.value("queue_id", std::string());
+    const auto queue = text_member(message, "queue_name", line);
+    const auto queue_id = text_member(message, "queue_id", line);
     for (const auto& r : message["recipients"]) {
       if (!r.is_object()) continue;
       QueueEntry e;
-      e.recipient = r.value("address", std::string());
-      e.reason = r.value("delay_reason", std::string());
+      e.recipient = text_member(r, "address", line);
+      e.reason = text_member(r, "delay_reason", line);
       e.state = queue == "deferred" ? "deferred" : "queued";
       e.queue_id = queue_id;
       out.push_back(std::move(e));

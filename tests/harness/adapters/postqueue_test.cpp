@@ -48,5 +48,23 @@ TEST(Postqueue, ALineThatIsNotAQueueObjectIsAnErrorQuotingIt) {
   EXPECT_THROW(parse_postqueue_json(R"({"queue_name": "deferred"})"), std::runtime_error);
 }
 
+// Found by fuzz_mta_status: a member of the wrong type made nlohmann's value() throw its own
+// type_error, which nothing caught (the adapter's poll loop only expects runtime_error).
+TEST(Postqueue, AMemberOfTheWrongTypeIsAnErrorNamingIt) {
+  for (
+      const char* line :
+      {R"({"queue_name": "deferred", "queue_id": 1700000000, "recipients": []})",
+       R"({"queue_name": ["deferred"], "recipients": []})",
+       R"({"queue_name": "deferred", "recipients": [{"address": 7}]})",
+       R"({"queue_name": "deferred", "recipients": [{"address": "u@a.test", "delay_reason": {}}]})"}) {
+    try {
+      parse_postqueue_json(line);
+      ADD_FAILURE() << "no error for " << line;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("that is not a string"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace stslab::harness::adapters

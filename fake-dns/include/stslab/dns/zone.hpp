@@ -67,6 +67,11 @@ class Zone {
   std::size_t clear_below(std::string_view domain);
   void clear();
 
+  // A scenario's change of world, in one step: what clear_below(domain), add_domain(domain) and
+  // add(records) would leave, with no query answered in between (one of those would see the
+  // domain gone: NXDOMAIN). All or nothing: a record that does not parse changes nothing.
+  void replace_below(std::string_view domain, const std::vector<std::string>& records);
+
   // Records in presentation format, in name order (all, or those at or below `domain`).
   std::vector<std::string> list(std::string_view domain = "") const;
 
@@ -91,6 +96,7 @@ class Zone {
 
   std::vector<RrPtr> parse_all(const std::vector<std::string>& texts) const;
   void insert_locked(RrPtr rr);
+  std::size_t clear_below_locked(const std::string& key);
   bool exists_locked(const std::string& key) const;
   bool scripted_locked(const std::string& key) const;
   std::optional<Fault> fault_locked(const std::string& key, ldns_rr_type qtype) const;
