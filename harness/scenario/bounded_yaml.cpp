@@ -26,7 +26,7 @@ int line_of(const YAML::Mark& mark) {
 class ExpansionMeter : public YAML::EventHandler {
  public:
   void OnDocumentStart(const YAML::Mark& mark) override {
-    if (documents_++ > 0 && mark.pos <= last_document_pos_) {
+    if (mark.pos <= last_document_pos_) {
       throw YamlLoadError(line_of(mark),
                           "YAML syntax error: nothing here can start a value (a stray ',', ']' "
                           "or '}' outside a [ ] or { } list?)");
@@ -84,8 +84,7 @@ class ExpansionMeter : public YAML::EventHandler {
   std::map<YAML::anchor_t, std::size_t> anchors_;
   std::vector<Open> open_;
   std::size_t total_ = 0;
-  std::size_t documents_ = 0;
-  int last_document_pos_ = -1;
+  int last_document_pos_ = -1;  // before the first document: any position is past it
 };
 
 std::string read_limited(const std::string& path) {

@@ -202,6 +202,23 @@ std::string_view to_string(DkimStatus status) {
 
 std::vector<DkimResult> verify_dkim(std::string_view message, const DkimVerifyOptions& options) {
   if (!options.lookup) throw std::invalid_argument("verify_dkim: no key lookup given");
+  // An mbox "From " line is no header field.
+  if (message.starts_with("From ")) {
+    const auto eol = message.find('\n');
+    message.remove_prefix(eol == std::string_view::npos ? message.size() : eol + 1);
+  }
+  // RFC 5322 allows no NUL in a header field, and libopendkim 2.11 reads past the end of its
+  // copy of a From: field that holds one (found by fuzz_tlsrpt_mail, AddressSanitizer). Such a
+  // message is not given to it: each signature is malformed, and says why.
+  if (const std::string_view header = header_section(message);
+      header.find('\0') != std::string_view::npos) {
+    std::vector<DkimResult> refused(static_cast<std::size_t>(count_signature_fields(header)));
+    for (DkimResult& r : refused) {
+      r.status = DkimStatus::malformed;
+      r.detail = "the header holds a NUL octet, which RFC 5322 forbids; not verified";
+    }
+    return refused;
+  }
   LibPtr lib(dkim_init(nullptr, nullptr));
   if (!lib) throw std::runtime_error("libopendkim: dkim_init failed");
   // Signatures with syntax errors still get a handle (and so a result); bare LFs are read as
@@ -226,23 +243,6 @@ std::vector<DkimResult> verify_dkim(std::string_view message, const DkimVerifyOp
   LookupContext context{.lookup = &options.lookup, .key_for_tlsrpt = {}};
   dkim_set_user_context(dkim.get(), &context);
 
-  // An mbox "From " line is no header field.
-  if (message.starts_with("From ")) {
-    const auto eol = message.find('\n');
-    message.remove_prefix(eol == std::string_view::npos ? message.size() : eol + 1);
-  }
-  // RFC 5322 allows no NUL in a header field, and libopendkim 2.11 reads past the end of its
-  // copy of a From: field that holds one (found by fuzz_tlsrpt_mail, AddressSanitizer). Such a
-  // message is not given to it: each signature is malformed, and says why.
-  if (const std::string_view header = header_section(message);
-      header.find('\0') != std::string_view::npos) {
-    std::vector<DkimResult> refused(static_cast<std::size_t>(count_signature_fields(header)));
-    for (DkimResult& r : refused) {
-      r.status = DkimStatus::malformed;
-      r.detail = "the header holds a NUL octet, which RFC 5322 forbids; not verified";
-    }
-    return refused;
-  }
   // dkim_chunk wants a writable buffer; it does not keep it.
   std::string bytes(message);
   status = dkim_chunk(dkim.get(), reinterpret_cast<unsigned char*>(bytes.data()), bytes.size());
