@@ -113,6 +113,14 @@ void HttpsServer::set_vhost(VirtualHost vhost) {
   state_->vhosts.put(build_entry(state_->pki, std::move(vhost)));
 }
 
+void HttpsServer::replace_vhosts(const std::vector<std::string>& remove,
+                                 std::vector<VirtualHost> put) {
+  std::vector<VhostSnapshot> entries;
+  for (auto& vhost : put)
+    entries.push_back(build_entry(state_->pki, std::move(vhost)));
+  state_->vhosts.replace(remove, std::move(entries));
+}
+
 bool HttpsServer::remove_vhost(std::string_view name) {
   return state_->vhosts.remove(name);
 }

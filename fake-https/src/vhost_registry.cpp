@@ -24,22 +24,49 @@ VhostSnapshot VhostRegistry::find_by_address(const boost::asio::ip::address& add
   return nullptr;
 }
 
-void VhostRegistry::put(VhostSnapshot entry) {
-  const std::string key = normalize_host(entry->config.name);
-  std::unique_lock lock(mutex_);
-  for (const auto& [name, other] : by_name_) {
+namespace {
+
+// Throws std::invalid_argument if a vhost of `vhosts` other than `entry`'s name owns one of
+// `entry`'s addresses.
+void check_addresses(const std::map<std::string, VhostSnapshot, std::less<>>& vhosts,
+                     const std::string& key, const VhostEntry& entry) {
+  for (const auto& [name, other] : vhosts) {
     if (name == key) continue;
     for (const auto& owned : other->config.addresses) {
-      for (const auto& wanted : entry->config.addresses) {
+      for (const auto& wanted : entry.config.addresses) {
         if (owned == wanted) {
           throw std::invalid_argument("address " + wanted.to_string() + " of vhost '" +
-                                      entry->config.name + "' is already owned by vhost '" +
+                                      entry.config.name + "' is already owned by vhost '" +
                                       other->config.name + "'");
         }
       }
     }
   }
+}
+
+}  // namespace
+
+void VhostRegistry::put(VhostSnapshot entry) {
+  const std::string key = normalize_host(entry->config.name);
+  std::unique_lock lock(mutex_);
+  check_addresses(by_name_, key, *entry);
   by_name_[key] = std::move(entry);
+}
+
+void VhostRegistry::replace(const std::vector<std::string>& remove,
+                            std::vector<VhostSnapshot> put) {
+  std::unique_lock lock(mutex_);
+  // Built aside and swapped in: readers see the set before or the set after, and a clash
+  // leaves the set before.
+  auto next = by_name_;
+  for (const auto& name : remove)
+    next.erase(normalize_host(name));
+  for (auto& entry : put) {
+    const std::string key = normalize_host(entry->config.name);
+    check_addresses(next, key, *entry);
+    next[key] = std::move(entry);
+  }
+  by_name_.swap(next);
 }
 
 bool VhostRegistry::remove(std::string_view name) {

@@ -34,6 +34,9 @@ class VhostRegistry {
   // addresses.
   void put(VhostSnapshot entry);
   bool remove(std::string_view name);
+  // Removes the entries named in `remove`, then adds or replaces those in `put`, in one step.
+  // Throws std::invalid_argument on an address clash, changing nothing.
+  void replace(const std::vector<std::string>& remove, std::vector<VhostSnapshot> put);
   // Copies the entry, lets `change` edit the copy, and stores it. Throws std::out_of_range for an
   // unknown name. `change` returns false to leave the entry as it was.
   bool update(std::string_view name, const std::function<bool(VhostEntry&)>& change);

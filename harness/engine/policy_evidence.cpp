@@ -67,10 +67,4 @@ std::optional<std::uint64_t> enforce_policy_fetch(const std::vector<core::Event>
   return std::nullopt;
 }
 
-bool fetching_is_the_requirement(const std::vector<std::string>& requirements) {
-  return std::any_of(requirements.begin(), requirements.end(), [](const std::string& id) {
-    return id == "STS-FETCH-01" || id == "STS-FETCH-11";
-  });
-}
-
 }  // namespace stslab::harness

@@ -141,94 +141,100 @@ int WorldApplier::mx_slot(const std::string& label) {
 }
 
 void WorldApplier::apply(const WorldSpec& world) {
-  // MX hosts first, so DNS never names a host that is not there yet.
-  for (const auto& mx : world.mx) {
-    const int slot = mx_slot(mx.label);
-    const std::string name = mx_host(mx);
-    const smtp::CertSpec cert{.profile = core::parse_cert_profile(mx.cert)};
-    const auto existing = lab_.smtp().vhost_names();
-    if (std::find(existing.begin(), existing.end(), name) == existing.end()) {
-      smtp::Vhost vhost;
-      vhost.name = name;
-      vhost.listen = {{plan_.mx_real(slot), lab_.ports().smtp}};
-      vhost.caps.starttls = mx.starttls;
-      vhost.cert = cert;
-      lab_.smtp().add_vhost(std::move(vhost));
-    } else {
-      lab_.smtp().update_vhost(name, [&](smtp::Vhost& v) {
-        v.caps.starttls = mx.starttls;
-        v.cert = cert;
-      });
-    }
-    lab_.proxy(name, plan_.mx_proxy(slot), plan_.mx_real(slot))
-        .set_attack(mitm::AttackSpec{mx.attack, mx.attack_params});
-  }
-
-  // The policy host.
-  const std::string ph = policy_host();
-  if (world.policy_host.up) {
-    lab_.ensure_https_listener(plan_.policy_host());
-    https::VirtualHost vhost;
-    vhost.name = ph;
-    // A vhost that owns its address shows its certificate to clients sending no SNI too.
-    if (!world.policy_host.sni_required) vhost.addresses = {plan_.policy_host()};
-    vhost.certificate.profile = core::parse_cert_profile(world.policy_host.cert);
-    if (world.policy) {
-      https::Response response;
-      response.status = world.policy_host.status;
-      response.body = render_policy(*world.policy, domain_);
-      if (!world.policy_host.content_type.empty()) {
-        response.headers.emplace_back("Content-Type", world.policy_host.content_type);
-      }
-      if (world.policy_host.location) {
-        response.location = expand(*world.policy_host.location, domain_, world.policy_id);
-      }
-      // A redirect to another path of the policy host finds the policy there (200, text/plain),
-      // so a sender that follows redirects (STS-FETCH-04 forbids it) visibly gets a policy.
-      if (const auto path = same_host_path(response, ph)) {
-        https::Response target;
-        target.body = response.body;
-        target.headers.emplace_back("Content-Type", "text/plain");
-        vhost.routes[*path] = std::move(target);
-      }
-      vhost.routes["/.well-known/mta-sts.txt"] = std::move(response);
-    }
-    lab_.https().set_vhost(std::move(vhost));
-  } else {
-    lab_.https().remove_vhost(ph);
-  }
-
-  // The report receivers (RFC 8460 §3): HTTPS sinks on the policy host's address, found by
-  // SNI; mail to an MX of the world, which the report collector reads.
-  apply_report_receivers(world);
-
-  // DNS last: by now every host the records name exists.
+  // Each fake switches in one step, in the order a sender meets them backwards: MX hosts
+  // first, then the policy host with the report receivers, DNS last, so DNS never names a host
+  // that is not there yet and no answer shows half a world.
+  for (const auto& mx : world.mx)
+    apply_mx(mx);
+  apply_https(world);
   const auto records =
       zone_records(world, domain_, plan_, [this](const std::string& l) { return mx_slot(l); });
   // One step (replace_below): a query between clearing and adding would see NXDOMAIN.
   lab_.zone().replace_below(domain_, records);
 }
 
-void WorldApplier::apply_report_receivers(const WorldSpec& world) {
-  std::map<std::string, https::VirtualHost> vhosts;
+void WorldApplier::apply_mx(const MxSpec& mx) {
+  const int slot = mx_slot(mx.label);
+  const std::string name = mx_host(mx);
+  const smtp::CertSpec cert{.profile = core::parse_cert_profile(mx.cert)};
+  const auto existing = lab_.smtp().vhost_names();
+  if (std::find(existing.begin(), existing.end(), name) == existing.end()) {
+    smtp::Vhost vhost;
+    vhost.name = name;
+    vhost.listen = {{plan_.mx_real(slot), lab_.ports().smtp}};
+    vhost.caps.starttls = mx.starttls;
+    vhost.cert = cert;
+    lab_.smtp().add_vhost(std::move(vhost));
+  } else {
+    lab_.smtp().update_vhost(name, [&](smtp::Vhost& v) {
+      v.caps.starttls = mx.starttls;
+      v.cert = cert;
+    });
+  }
+  lab_.proxy(name, plan_.mx_proxy(slot), plan_.mx_real(slot))
+      .set_attack(mitm::AttackSpec{mx.attack, mx.attack_params});
+}
+
+https::VirtualHost WorldApplier::policy_vhost(const WorldSpec& world) const {
+  const std::string ph = policy_host();
+  https::VirtualHost vhost;
+  vhost.name = ph;
+  // A vhost that owns its address shows its certificate to clients sending no SNI too.
+  if (!world.policy_host.sni_required) vhost.addresses = {plan_.policy_host()};
+  vhost.certificate.profile = core::parse_cert_profile(world.policy_host.cert);
+  if (!world.policy) return vhost;
+  https::Response response;
+  response.status = world.policy_host.status;
+  response.body = render_policy(*world.policy, domain_);
+  if (!world.policy_host.content_type.empty()) {
+    response.headers.emplace_back("Content-Type", world.policy_host.content_type);
+  }
+  if (world.policy_host.location) {
+    response.location = expand(*world.policy_host.location, domain_, world.policy_id);
+  }
+  // A redirect to another path of the policy host finds the policy there (200, text/plain), so
+  // a sender that follows redirects (STS-FETCH-04 forbids it) visibly gets a policy.
+  if (const auto path = same_host_path(response, ph)) {
+    https::Response target;
+    target.body = response.body;
+    target.headers.emplace_back("Content-Type", "text/plain");
+    vhost.routes[*path] = std::move(target);
+  }
+  vhost.routes["/.well-known/mta-sts.txt"] = std::move(response);
+  return vhost;
+}
+
+void WorldApplier::apply_https(const WorldSpec& world) {
+  std::vector<https::VirtualHost> put;
+  std::vector<std::string> remove;
+  if (world.policy_host.up) {
+    put.push_back(policy_vhost(world));
+  } else {
+    remove.push_back(policy_host());
+  }
+  // The report receivers (RFC 8460 §3): HTTPS sinks on the policy host's address, found by
+  // SNI; mail to an MX of the world, which the report collector reads.
+  std::map<std::string, https::VirtualHost> sinks;
   for (const auto& d : lab_destinations(world, domain_)) {
     if (d.kind == ReportDestination::Kind::mailto) {
       lab_.add_report_mailbox(d.mailbox);
       continue;
     }
-    auto& vhost = vhosts[d.host];
+    auto& vhost = sinks[d.host];
     vhost.name = d.host;  // no addresses: chosen by SNI, the policy host keeps the address
     vhost.post_sinks[d.path] = https::PostSink{};
   }
-  if (!vhosts.empty()) lab_.ensure_https_listener(plan_.policy_host());
   for (const auto& old : report_vhosts_) {
-    if (!vhosts.count(old)) lab_.https().remove_vhost(old);
+    if (!sinks.count(old)) remove.push_back(old);
   }
   report_vhosts_.clear();
-  for (auto& [name, vhost] : vhosts) {
+  for (auto& [name, vhost] : sinks) {
     report_vhosts_.push_back(name);
-    lab_.https().set_vhost(std::move(vhost));
+    put.push_back(std::move(vhost));
   }
+  if (!put.empty()) lab_.ensure_https_listener(plan_.policy_host());
+  // One step: the policy host and the receivers switch together (build aside, swap).
+  lab_.https().replace_vhosts(remove, std::move(put));
 }
 
 void WorldApplier::clear() {

@@ -34,6 +34,7 @@ json message_to_json(const MessageResult& m) {
       {"outcome", outcome_to_json(m.outcome)},
       {"verdict", to_string(m.verdict)},
       {"reason", m.reason},
+      {"evidence", m.evidence},
   };
 }
 
@@ -207,6 +208,7 @@ MessageResult message_from(const Field& f) {
   m.outcome = outcome_from(f, "outcome");
   m.verdict = f.at("verdict").word(parse_verdict);
   m.reason = string_or_empty(f, "reason");
+  m.evidence = strings_or_empty(f, "evidence");
   return m;
 }
 

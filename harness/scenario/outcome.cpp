@@ -79,12 +79,7 @@ Verdict parse_verdict(std::string_view s) {
   return parse_word(verdict_words, s, "verdict");
 }
 
-Verdict judge(const std::optional<Outcome>& observed, const std::vector<Outcome>& expected,
-              Level level) {
-  if (!observed) return Verdict::inconclusive;
-  for (const auto& e : expected) {
-    if (e == *observed) return Verdict::pass;
-  }
+Verdict verdict_when_broken(Level level) {
   switch (level) {
     case Level::must:
       return Verdict::fail;
@@ -95,6 +90,35 @@ Verdict judge(const std::optional<Outcome>& observed, const std::vector<Outcome>
       return Verdict::info;
   }
   return Verdict::info;
+}
+
+int severity(Verdict v) {
+  switch (v) {
+    case Verdict::pass:
+      return 0;
+    case Verdict::info:
+      return 1;
+    case Verdict::unsupported:
+      return 2;
+    case Verdict::warn:
+      return 3;
+    case Verdict::inconclusive:
+      return 4;
+    case Verdict::error:
+      return 5;
+    case Verdict::fail:
+      return 6;
+  }
+  return 0;
+}
+
+Verdict judge(const std::optional<Outcome>& observed, const std::vector<Outcome>& expected,
+              Level level) {
+  if (!observed) return Verdict::inconclusive;
+  for (const auto& e : expected) {
+    if (e == *observed) return Verdict::pass;
+  }
+  return verdict_when_broken(level);
 }
 
 }  // namespace stslab::harness

@@ -4,20 +4,19 @@
 #include <regex>
 #include <set>
 
+#include "expectation_reader.hpp"
 #include "step_reader.hpp"
-#include "stslab/core/tlsrpt_result_types.hpp"
+#include "stslab/harness/capability_words.hpp"
 #include "world_delta.hpp"
 #include "yaml_reader.hpp"
 
 namespace stslab::harness::detail {
 namespace {
 
-const std::vector<std::string_view> known_needs{"flush", "clear-cache", "time", "tls-rpt",
-                                                "mta-sts"};
-
 std::vector<std::string_view> top_level_keys() {
-  std::vector<std::string_view> keys{"id",    "title", "requirements", "level",  "topics",
-                                     "world", "needs", "steps",        "expect", "expect_report"};
+  std::vector<std::string_view> keys{
+      "id",     "title",         "requirements",       "level", "topics", "world", "needs", "steps",
+      "expect", "expect_report", "expect_policy_fetch"};
   const auto& world = world_keys();
   keys.insert(keys.end(), world.begin(), world.end());
   return keys;
@@ -74,9 +73,12 @@ class ScenarioReader {
     }
     std::sort(s.needs.begin(), s.needs.end());
     if (const YAML::Node expect = required(root, "expect", diag_)) {
-      read_expect(expect, timeline.sent, s);
+      read_expect(expect, timeline.sent, s, diag_);
     }
-    if (const YAML::Node report = root["expect_report"]) read_expect_report(report, s);
+    if (const YAML::Node report = root["expect_report"]) read_expect_report(report, s, diag_);
+    if (const YAML::Node fetch = root["expect_policy_fetch"]) {
+      read_expect_policy_fetch(fetch, s, diag_);
+    }
     check_mx_count(root, s);
     if (!diag_.ok()) return std::nullopt;
     return s;
@@ -181,87 +183,15 @@ class ScenarioReader {
     if (!list) return;
     for (std::size_t i = 0; i < list->size(); ++i) {
       const std::string& need = (*list)[i];
-      if (std::find(known_needs.begin(), known_needs.end(), need) == known_needs.end()) {
+      if (find_capability(need) == nullptr) {
         std::string known;
-        for (const auto k : known_needs)
-          known += (known.empty() ? "" : ", ") + std::string(k);
+        for (const auto& k : kCapabilityWords)
+          known += (known.empty() ? "" : ", ") + std::string(k.word);
         diag_.error(needs[i], index_field("needs", i),
                     "unknown capability '" + need + "' (known: " + known + ")");
       } else if (std::find(s.needs.begin(), s.needs.end(), need) == s.needs.end()) {
         s.needs.push_back(need);
       }
-    }
-  }
-
-  // RFC 8460 §4.3 result types; a report step must come before they can be scored.
-  void read_expect_report(const YAML::Node& node, Scenario& s) {
-    const auto list = read_string_list(node, "expect_report", diag_);
-    if (!list) return;
-    if (list->empty()) diag_.error(node, "expect_report", "at least one result type");
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      const std::string& type = (*list)[i];
-      if (!core::is_tlsrpt_result_type(type)) {
-        std::string known;
-        for (const auto t : core::kTlsRptResultTypes)
-          known += (known.empty() ? "" : ", ") + std::string(t);
-        diag_.error(node[i], index_field("expect_report", i),
-                    "unknown result type '" + type + "' (RFC 8460 §4.3: " + known + ")");
-      } else {
-        s.expect_report.push_back(type);
-      }
-    }
-    const bool reports = std::any_of(s.steps.begin(), s.steps.end(),
-                                     [](const Step& st) { return st.kind == Step::Kind::report; });
-    if (!reports) {
-      diag_.error(node, "expect_report", "no step asks for the reports: add a 'report' step");
-    }
-    if (std::find(s.needs.begin(), s.needs.end(), "tls-rpt") == s.needs.end()) {
-      s.needs.push_back("tls-rpt");
-      std::sort(s.needs.begin(), s.needs.end());
-    }
-  }
-
-  void read_expect(const YAML::Node& expect, const std::map<std::string, int>& sent, Scenario& s) {
-    if (!check_map(expect, "expect", {}, diag_)) return;
-    if (expect.size() == 0) {
-      diag_.error(expect, "expect", "no message is scored; expect at least one");
-      return;
-    }
-    for (const auto& entry : expect) {
-      const std::string name = entry.first.Scalar();
-      const std::string f = join_field("expect", name);
-      if (!sent.contains(name)) {
-        std::string names;
-        for (const auto& [n, line] : sent)
-          names += (names.empty() ? "" : ", ") + n;
-        diag_.error(entry.first, f,
-                    "message '" + name + "' is never sent (sent: " +
-                        (names.empty() ? std::string("none") : names) + ")");
-        continue;
-      }
-      const YAML::Node& list = entry.second;
-      if (!list.IsSequence() || list.size() == 0) {
-        diag_.error(list, f,
-                    "expected a non-empty list of outcomes, e.g. [withheld], got " +
-                        std::string(kind_name(list)));
-        continue;
-      }
-      std::vector<Outcome> outcomes;
-      for (std::size_t i = 0; i < list.size(); ++i) {
-        const auto text = read_string(list[i], index_field(f, i), diag_);
-        if (!text) continue;
-        try {
-          const Outcome o = parse_outcome(*text);
-          if (std::find(outcomes.begin(), outcomes.end(), o) != outcomes.end()) {
-            diag_.error(list[i], index_field(f, i), "'" + *text + "' is listed twice");
-          } else {
-            outcomes.push_back(o);
-          }
-        } catch (const std::invalid_argument& e) {
-          diag_.error(list[i], index_field(f, i), e.what());
-        }
-      }
-      s.expect[name] = std::move(outcomes);
     }
   }
 

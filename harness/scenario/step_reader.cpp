@@ -1,5 +1,6 @@
 #include "step_reader.hpp"
 
+#include <array>
 #include <regex>
 #include <stdexcept>
 
@@ -7,26 +8,6 @@
 
 namespace stslab::harness::detail {
 namespace {
-
-const std::vector<std::string_view> bare_steps{
-    "prime", "flush", "bump_id", "remove_sts_record", "clear_cache", "report"};
-const std::vector<std::string_view> all_steps{
-    "prime",   "send",        "flush", "change", "attack", "bump_id", "remove_sts_record",
-    "advance", "clear_cache", "report"};
-
-std::string word_list(const std::vector<std::string_view>& words) {
-  std::string text;
-  for (const auto w : words)
-    text += (text.empty() ? "" : ", ") + std::string(w);
-  return text;
-}
-
-bool contains(const std::vector<std::string_view>& words, const std::string& word) {
-  for (const auto w : words) {
-    if (w == word) return true;
-  }
-  return false;
-}
 
 // A flow-style rendering of a change for the evidence timeline: "{policy: {mode: testing}}".
 std::string render(const YAML::Node& node) {
@@ -67,114 +48,160 @@ class StepReader {
   }
 
  private:
-  void read_step(const YAML::Node& node, const std::string& field) {
-    Step step;
-    step.where = diag_.at(node);
-    std::string kind;
-    YAML::Node arg;
-    if (node.IsScalar()) {
-      kind = node.Scalar();
-      if (!contains(bare_steps, kind)) {
-        diag_.error(node, field,
-                    contains(all_steps, kind)
-                        ? "step '" + kind + "' needs an argument ('" + kind + ": ...')"
-                        : "unknown step '" + kind + "' (known: " + word_list(all_steps) + ")");
-        return;
-      }
-    } else if (node.IsMap() && node.size() == 1) {
-      const auto entry = *node.begin();
-      kind = entry.first.Scalar();
-      arg = entry.second;
-      if (!contains(all_steps, kind)) {
-        diag_.error(entry.first, field,
-                    "unknown step '" + kind + "' (known: " + word_list(all_steps) + ")");
-        return;
-      }
-      if (contains(bare_steps, kind)) {
-        diag_.error(entry.first, field, "step '" + kind + "' takes no argument; write it alone");
-        return;
-      }
-    } else {
+  // Where a step stands: the whole step, its argument (null for a bare word), its field
+  // ("steps[2]") and its argument's field ("steps[2].send").
+  struct StepSite {
+    const YAML::Node& node;
+    const YAML::Node& arg;
+    const std::string& field;
+    std::string f;
+  };
+  // A reader of one step word: fills `step`; false after recording an error.
+  using WordReader = bool (StepReader::*)(Step& step, const StepSite& at);
+  // The step words: whether a word takes an argument, the capability it implies the target
+  // has (docs/scenario-format.md "Capabilities"), and its reader. The one list of steps.
+  struct StepWord {
+    std::string_view word;
+    bool takes_argument;
+    std::array<std::string_view, 2> implied_needs;  // capability words; empty ones unused
+    WordReader read;
+  };
+  static const std::array<StepWord, 10> kWords;
+
+  static const StepWord* find_word(const std::string& word) {
+    for (const auto& w : kWords) {
+      if (w.word == word) return &w;
+    }
+    return nullptr;
+  }
+
+  static std::string known_words() {
+    std::string text;
+    for (const auto& w : kWords)
+      text += (text.empty() ? "" : ", ") + std::string(w.word);
+    return text;
+  }
+
+  // The word of a step and its argument, or nullptr after recording why the shape is wrong.
+  const StepWord* read_word(const YAML::Node& node, const std::string& field, YAML::Node& arg) {
+    if (!node.IsScalar() && !(node.IsMap() && node.size() == 1)) {
       diag_.error(node, field,
                   "a step is a word or a map with one key, got " + std::string(kind_name(node)) +
                       (node.IsMap() ? " with " + std::to_string(node.size()) + " keys" : ""));
-      return;
+      return nullptr;
     }
-    const std::string f = join_field(field, kind);
+    const YAML::Node key = node.IsScalar() ? node : YAML::Node((*node.begin()).first);
+    const std::string kind = key.Scalar();
+    const StepWord* word = find_word(kind);
+    if (word == nullptr) {
+      diag_.error(key, field, "unknown step '" + kind + "' (known: " + known_words() + ")");
+    } else if (node.IsScalar() && word->takes_argument) {
+      diag_.error(node, field, "step '" + kind + "' needs an argument ('" + kind + ": ...')");
+      word = nullptr;
+    } else if (node.IsMap() && !word->takes_argument) {
+      diag_.error(key, field, "step '" + kind + "' takes no argument; write it alone");
+      word = nullptr;
+    } else if (node.IsMap()) {
+      arg = (*node.begin()).second;
+    }
+    return word;
+  }
 
-    if (kind == "prime") {
-      if (const auto why = why_no_policy(world_); world_known_ && !why.empty()) {
-        // prime waits for a 200 from the policy host; it would wait for ever.
-        diag_.error(node, field,
-                    "prime waits for the policy fetch, but " + why +
-                        "; send an unscored message (send: warmup) instead");
-        return;
-      }
-      step.kind = Step::Kind::prime;
-      step.summary = "send a warm-up message and wait for the policy fetch";
-    } else if (kind == "send") {
-      if (!read_send(step, arg, f)) return;
-    } else if (kind == "flush") {
-      step.kind = Step::Kind::flush;
-      step.summary = "ask the MTA to retry its queue now";
-      timeline_.implied_needs.push_back("flush");
-    } else if (kind == "report") {
-      step.kind = Step::Kind::report;
-      step.summary = "make the sender send its TLS-RPT reports and wait for them";
-      timeline_.implied_needs.push_back("tls-rpt");
-    } else if (kind == "clear_cache") {
-      step.kind = Step::Kind::clear_cache;
-      step.summary = "make the sender forget its cached policies";
-      timeline_.implied_needs.push_back("clear-cache");
-    } else if (kind == "advance") {
-      const auto text = read_string(arg, f, diag_);
-      if (!text) return;
-      try {
-        step.by = parse_duration(*text);
-      } catch (const std::invalid_argument& e) {
-        diag_.error(arg, f, e.what());
-        return;
-      }
-      step.kind = Step::Kind::advance;
-      step.summary = "advance the clock by " + *text;
-      timeline_.implied_needs.push_back("time");
-    } else if (kind == "change") {
-      if (!read_change(step, arg, f)) return;
-    } else if (kind == "attack") {
-      if (!read_attack(step, arg, f)) return;
-    } else if (kind == "bump_id") {
-      const std::string old_id = world_.policy_id;
-      world_.policy_id = next_policy_id(old_id);
-      step.kind = Step::Kind::change;
-      step.summary = "bump the policy id: " + old_id + " -> " + world_.policy_id;
-    } else if (kind == "remove_sts_record") {
-      world_.sts_record.reset();
-      step.kind = Step::Kind::change;
-      step.summary = "remove the _mta-sts TXT record";
+  void read_step(const YAML::Node& node, const std::string& field) {
+    YAML::Node arg;
+    const StepWord* word = read_word(node, field, arg);
+    if (word == nullptr) return;
+    Step step;
+    step.where = diag_.at(node);
+    const StepSite at{node, arg, field, join_field(field, std::string(word->word))};
+    if (!(this->*word->read)(step, at)) return;
+    for (const auto need : word->implied_needs) {
+      if (!need.empty()) timeline_.implied_needs.emplace_back(need);
     }
     if (step.kind == Step::Kind::change) step.change = world_;
     timeline_.steps.push_back(std::move(step));
   }
 
-  bool read_send(Step& step, const YAML::Node& arg, const std::string& f) {
+  bool read_prime(Step& step, const StepSite& at) {
+    if (const auto why = why_no_policy(world_); world_known_ && !why.empty()) {
+      // prime waits for a 200 from the policy host; it would wait for ever.
+      diag_.error(at.node, at.field,
+                  "prime waits for the policy fetch, but " + why +
+                      "; send an unscored message (send: warmup) instead");
+      return false;
+    }
+    step.kind = Step::Kind::prime;
+    step.summary = "send a warm-up message and wait for the policy fetch";
+    return true;
+  }
+
+  bool read_flush(Step& step, const StepSite&) {
+    step.kind = Step::Kind::flush;
+    step.summary = "ask the MTA to retry its queue now";
+    return true;
+  }
+
+  bool read_report(Step& step, const StepSite&) {
+    step.kind = Step::Kind::report;
+    step.summary = "make the sender send its TLS-RPT reports and wait for them";
+    return true;
+  }
+
+  bool read_clear_cache(Step& step, const StepSite&) {
+    step.kind = Step::Kind::clear_cache;
+    step.summary = "make the sender forget its cached policies";
+    return true;
+  }
+
+  bool read_advance(Step& step, const StepSite& at) {
+    const auto text = read_string(at.arg, at.f, diag_);
+    if (!text) return false;
+    try {
+      step.by = parse_duration(*text);
+    } catch (const std::invalid_argument& e) {
+      diag_.error(at.arg, at.f, e.what());
+      return false;
+    }
+    step.kind = Step::Kind::advance;
+    step.summary = "advance the clock by " + *text;
+    return true;
+  }
+
+  bool read_bump_id(Step& step, const StepSite&) {
+    const std::string old_id = world_.policy_id;
+    world_.policy_id = next_policy_id(old_id);
+    step.kind = Step::Kind::change;
+    step.summary = "bump the policy id: " + old_id + " -> " + world_.policy_id;
+    return true;
+  }
+
+  bool read_remove_sts_record(Step& step, const StepSite&) {
+    world_.sts_record.reset();
+    step.kind = Step::Kind::change;
+    step.summary = "remove the _mta-sts TXT record";
+    return true;
+  }
+
+  bool read_send(Step& step, const StepSite& at) {
     static const std::regex message_name("[a-z0-9][a-z0-9-]{0,63}");
-    const auto name = read_string(arg, f, diag_);
+    const auto name = read_string(at.arg, at.f, diag_);
     if (!name) return false;
     // Remembered even when malformed, so `expect` does not add "never sent" to the error.
-    const auto [it, fresh] = timeline_.sent.emplace(*name, line_of(arg));
+    const auto [it, fresh] = timeline_.sent.emplace(*name, line_of(at.arg));
     if (!fresh) {
-      diag_.error(arg, f,
+      diag_.error(at.arg, at.f,
                   "message '" + *name + "' is already sent at line " + std::to_string(it->second) +
                       "; give each send its own name");
       return false;
     }
     static const std::regex prime_name("prime[0-9]+");
     if (std::regex_match(*name, prime_name)) {
-      diag_.error(arg, f, "'" + *name + "' is reserved: prime steps send prime1, prime2, ...");
+      diag_.error(at.arg, at.f,
+                  "'" + *name + "' is reserved: prime steps send prime1, prime2, ...");
       return false;
     }
     if (!std::regex_match(*name, message_name)) {
-      diag_.error(arg, f,
+      diag_.error(at.arg, at.f,
                   "a message name is lowercase letters, digits and '-' (it becomes the local "
                   "part of the recipient), got '" +
                       *name + "'");
@@ -186,35 +213,35 @@ class StepReader {
     return true;
   }
 
-  bool read_change(Step& step, const YAML::Node& arg, const std::string& f) {
-    if (!check_map(arg, f, world_keys(), diag_)) return false;
-    if (arg.size() == 0) {
-      diag_.error(arg, f, "nothing to change");
+  bool read_change(Step& step, const StepSite& at) {
+    if (!check_map(at.arg, at.f, world_keys(), diag_)) return false;
+    if (at.arg.size() == 0) {
+      diag_.error(at.arg, at.f, "nothing to change");
       return false;
     }
     const std::size_t errors_before = diag_.errors().size();
     WorldSpec next = world_;
-    apply_world_delta(next, arg, f, diag_);
+    apply_world_delta(next, at.arg, at.f, diag_);
     if (diag_.errors().size() != errors_before) return false;
     world_ = std::move(next);
     step.kind = Step::Kind::change;
-    step.summary = "change " + render(arg);
+    step.summary = "change " + render(at.arg);
     return true;
   }
 
   // attack: {mx1: strip-starttls, mx2: "intercept-tls profile=untrusted-ca"}
-  bool read_attack(Step& step, const YAML::Node& arg, const std::string& f) {
-    if (!check_map(arg, f, {}, diag_)) return false;
-    if (arg.size() == 0) {
-      diag_.error(arg, f, "name the MX to attack: {mx1: strip-starttls}");
+  bool read_attack(Step& step, const StepSite& at) {
+    if (!check_map(at.arg, at.f, {}, diag_)) return false;
+    if (at.arg.size() == 0) {
+      diag_.error(at.arg, at.f, "name the MX to attack: {mx1: strip-starttls}");
       return false;
     }
     const std::size_t errors_before = diag_.errors().size();
     WorldSpec next = world_;
     std::string summary;
-    for (const auto& entry : arg) {
+    for (const auto& entry : at.arg) {
       const std::string label = entry.first.Scalar();
-      const std::string lf = join_field(f, label);
+      const std::string lf = join_field(at.f, label);
       MxSpec* mx = find_mx(next, label);
       if (mx == nullptr) {
         if (world_known_) {
@@ -239,6 +266,19 @@ class StepReader {
   Diagnostics& diag_;
   Timeline timeline_;
 };
+
+const std::array<StepReader::StepWord, 10> StepReader::kWords{{
+    {"prime", false, {}, &StepReader::read_prime},
+    {"send", true, {}, &StepReader::read_send},
+    {"flush", false, {"flush"}, &StepReader::read_flush},
+    {"change", true, {}, &StepReader::read_change},
+    {"attack", true, {}, &StepReader::read_attack},
+    {"bump_id", false, {}, &StepReader::read_bump_id},
+    {"remove_sts_record", false, {}, &StepReader::read_remove_sts_record},
+    {"advance", true, {"time"}, &StepReader::read_advance},
+    {"clear_cache", false, {"clear-cache"}, &StepReader::read_clear_cache},
+    {"report", false, {"tls-rpt", "report-trigger"}, &StepReader::read_report},
+}};
 
 }  // namespace
 

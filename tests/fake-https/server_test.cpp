@@ -1,6 +1,8 @@
 // The server as a whole: keep-alive, which vhost's routes a request gets (Host, then SNI, then
 // local address), changes while serving, listeners, stop(), and argument checks.
+#include <atomic>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "https_lab.hpp"
@@ -186,6 +188,49 @@ TEST_F(Server, RejectsBadConfiguration) {
   EXPECT_TRUE(server->find_vhost("mta-sts.a.test"));
   EXPECT_EQ(server->credential("mta-sts.a.test").host, "mta-sts.a.test");
   EXPECT_EQ(server->fallback_credential().host, "fallback.invalid");
+}
+
+TEST_F(Server, AVhostSetChangeIsOneStepForReaders) {
+  // A world change swaps a domain's policy host and report receivers together: a reader never
+  // sees the old receiver gone before the new one is there (issue 11, item 5).
+  start({"127.0.0.2"});
+  using Names = std::set<std::string>;
+  const Names a{"mta-sts.a.test", "rpt-a.a.test"}, b{"mta-sts.a.test", "rpt-b.a.test"};
+  server->replace_vhosts({},
+                         {policy_vhost("mta-sts.a.test", {}), policy_vhost("rpt-a.a.test", {})});
+  std::atomic<bool> done = false;
+  std::atomic<int> reads = 0, torn = 0;
+  std::thread reader([&] {
+    while (!done) {
+      const auto names = server->vhost_names();
+      const Names seen(names.begin(), names.end());
+      if (seen != a && seen != b) ++torn;
+      ++reads;
+    }
+  });
+  for (int i = 0; i < 200; ++i) {
+    const bool to_b = i % 2 == 0;
+    server->replace_vhosts({to_b ? "rpt-a.a.test" : "rpt-b.a.test"},
+                           {policy_vhost("mta-sts.a.test", {}, to_b ? "policy b\n" : "policy a\n"),
+                            policy_vhost(to_b ? "rpt-b.a.test" : "rpt-a.a.test", {})});
+  }
+  done = true;
+  reader.join();
+  EXPECT_GT(reads.load(), 0);
+  EXPECT_EQ(torn.load(), 0) << "of " << reads.load() << " reads";
+  const auto names = server->vhost_names();
+  EXPECT_EQ(Names(names.begin(), names.end()), a);
+}
+
+TEST_F(Server, AVhostSetChangeThatClashesChangesNothing) {
+  start({"127.0.0.2"});
+  server->set_vhost(policy_vhost("mta-sts.a.test", {"127.0.0.2"}));
+  server->set_vhost(policy_vhost("rpt.a.test", {}));
+  EXPECT_THROW(
+      server->replace_vhosts({"rpt.a.test"}, {policy_vhost("mta-sts.b.test", {"127.0.0.2"})}),
+      std::invalid_argument);
+  EXPECT_TRUE(server->find_vhost("rpt.a.test"));
+  EXPECT_FALSE(server->find_vhost("mta-sts.b.test"));
 }
 
 }  // namespace

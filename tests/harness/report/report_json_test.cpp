@@ -65,7 +65,10 @@ TEST(ReportJson, TopLevelShapeFollowsTheSchema) {
                                        {"expected", {"withheld", "delivered-tls"}},
                                        {"outcome", "delivered-plaintext"},
                                        {"verdict", "FAIL"},
-                                       {"reason", "reason for fail"}}));
+                                       {"reason", "reason for fail"},
+                                       {"evidence",
+                                        {"event 7: #1 mx1.example.test stored message for "
+                                         "m1@example.test in plaintext"}}}));
   EXPECT_EQ(fail["evidence"]["smtp"][0], "S: 220 mx1.example.test ESMTP");
 
   // Not observed is null, not a made-up word.

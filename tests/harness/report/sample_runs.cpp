@@ -24,6 +24,7 @@ ScenarioResult sample_result(const std::string& id, Verdict verdict, const std::
       .outcome = r.outcome,
       .verdict = verdict,
       .reason = reason,
+      .evidence = {"event 7: #1 mx1.example.test stored message for m1@example.test in plaintext"},
   }};
   r.duration = std::chrono::milliseconds(1234);
   r.harness_overhead = std::chrono::milliseconds(56);

@@ -102,6 +102,11 @@ class HttpsServer {
   // vhost; the removers return false when there was nothing to remove.
   void set_vhost(VirtualHost vhost);
   bool remove_vhost(std::string_view name);
+  // Removes the vhosts named in `remove` and adds or replaces those in `put` as one change (a
+  // world change: the policy host and the report receivers of a domain switch together). Every
+  // certificate is minted first; a session looking them up sees all of the change or none of
+  // it. Throws like set_vhost, changing nothing.
+  void replace_vhosts(const std::vector<std::string>& remove, std::vector<VirtualHost> put);
   void set_route(std::string_view vhost, std::string path, Response response);
   bool remove_route(std::string_view vhost, std::string_view path);
   void set_post_sink(std::string_view vhost, std::string path, PostSink sink);

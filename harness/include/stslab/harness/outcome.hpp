@@ -37,8 +37,16 @@ Outcome parse_outcome(std::string_view s);
 Level parse_level(std::string_view s);
 Verdict parse_verdict(std::string_view s);
 
-// The verdict for an observed outcome: pass if it is one of `expected`; otherwise fail / warn /
-// info by level. No outcome (nullopt) is inconclusive.
+// The verdict when a requirement of `level` is broken: FAIL for MUST, WARN for SHOULD, INFO for
+// MAY and INFO rows. The one place this rule is written.
+Verdict verdict_when_broken(Level level);
+
+// How bad a verdict is, for picking the one that stands among several (a scenario stands or
+// falls with its worst part): PASS < INFO < UNSUPPORTED < WARN < INCONCLUSIVE < ERROR < FAIL.
+int severity(Verdict v);
+
+// The verdict for an observed outcome: pass if it is one of `expected`; otherwise
+// verdict_when_broken(level). No outcome (nullopt) is inconclusive.
 Verdict judge(const std::optional<Outcome>& observed, const std::vector<Outcome>& expected,
               Level level);
 

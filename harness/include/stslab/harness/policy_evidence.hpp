@@ -32,8 +32,4 @@ std::optional<std::uint64_t> enforce_policy_fetch(const std::vector<core::Event>
                                                   const std::vector<ServedPolicy>& served,
                                                   std::uint64_t before_seq);
 
-// Requirements whose very subject is fetching the policy: a sender that never fetched it
-// breaks them (FAIL), where elsewhere a withholding without the policy is only INCONCLUSIVE.
-bool fetching_is_the_requirement(const std::vector<std::string>& requirements);
-
 }  // namespace stslab::harness

@@ -23,6 +23,9 @@ struct MessageResult {
   std::optional<Outcome> outcome;  // nullopt: not observed
   Verdict verdict = Verdict::inconclusive;
   std::string reason;  // one line a person can read: why this outcome and verdict
+  // The journal events the outcome rests on, one line each ("event 412: #3 mx1... stored message
+  // ..."): the evidence the judge used, not a summary beside it.
+  std::vector<std::string> evidence;
 
   bool operator==(const MessageResult&) const = default;
 };

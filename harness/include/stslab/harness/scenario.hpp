@@ -117,6 +117,23 @@ struct WorldSpec {
   std::vector<std::string> dns;              // extra zone-file lines; "{domain}" is replaced
 };
 
+// What a scenario expects of the sender's TLS-RPT reports for its domain (RFC 8460), each a
+// check the report judge runs (docs/scenario-format.md, "TLS-RPT reports").
+struct ReportExpectation {
+  // RFC 8460 §4.3 result types that must be reported (failure-details), e.g.
+  // {"starttls-not-supported"}. Empty: no report is scored. Non-empty implies tls-rpt.
+  std::vector<std::string> types;
+  // `dkim: verified`: some mailed report's DKIM signature must verify against a key the lab
+  // knows; without one the scenario is INCONCLUSIVE (a failed signature is invalid anyway).
+  bool dkim_verified = false;
+  // `policy_string: served` (the default): an sts policy-string must be a policy a world of
+  // this scenario served; `any` skips the check.
+  bool policy_string_served = true;
+
+  bool empty() const { return types.empty(); }
+  bool operator==(const ReportExpectation&) const = default;
+};
+
 // A step of the timeline.
 struct Step {
   enum class Kind {
@@ -147,9 +164,11 @@ struct Scenario {
   std::vector<Step> steps;
   // Acceptable outcomes per message name; a message not listed here is not scored (primes).
   std::map<std::string, std::vector<Outcome>> expect;
-  // RFC 8460 result types the sender must report for this domain (failure-details), e.g.
-  // {"starttls-not-supported"}. Empty: no report is scored. A non-empty list implies tls-rpt.
-  std::vector<std::string> expect_report;
+  // What the sender's TLS-RPT reports must show (`expect_report:`); no types: none is scored.
+  ReportExpectation expect_report;
+  // `expect_policy_fetch: true`: fetching the enforce policy is what the scenario tests, so a
+  // withheld message without a fetch FAILs; otherwise it is only INCONCLUSIVE (policy_evidence).
+  bool expect_policy_fetch = false;
   // Capabilities: "flush", "clear-cache", "time", "tls-rpt", "mta-sts"; sorted. Declared ones
   // plus those the steps imply (flush -> flush, clear_cache -> clear-cache, advance -> time).
   std::vector<std::string> needs;

@@ -1,15 +1,15 @@
-// Runs one scenario against the lab and an MTA: sets up its world, walks its steps, waits on
-// journal events with deadlines (never fixed sleeps), classifies each scored message and
-// judges it against the requirement.
+// Runs one scenario against the lab and an MTA: checks once that the target has what the
+// scenario needs, sets up its world, walks its steps (one table: step kind -> what it does),
+// waits on journal events with deadlines (never fixed sleeps), then hands the journal slice
+// and what it did to the judge (judge.hpp).
 #pragma once
 
 #include <chrono>
 #include <string>
 
 #include "stslab/harness/adapter.hpp"
-#include "stslab/harness/classifier.hpp"
+#include "stslab/harness/judge.hpp"
 #include "stslab/harness/lab_services.hpp"
-#include "stslab/harness/policy_evidence.hpp"
 #include "stslab/harness/result.hpp"
 #include "stslab/harness/scenario.hpp"
 
@@ -33,22 +33,21 @@ class ScenarioRunner {
   ScenarioResult run();
 
  private:
-  struct SentMessage {
-    std::string name, recipient;
-    std::uint64_t submitted_after = 0;  // journal seq just before submission
-  };
-  void step_send(const std::string& name, bool prime);
-  void step_flush();
-  void step_report(const Capabilities& caps);
-  // The scenario's report expectation against the tlsrpt.report events: sets `reported` and,
-  // where a report is missing, wrong or invalid, a verdict no better than that.
-  void judge_reports(const std::vector<core::Event>& events, ScenarioResult& result) const;
+  // What one step kind does; the table in scenario_runner.cpp maps every Step::Kind to one.
+  using StepRun = void (ScenarioRunner::*)(WorldApplier& world, const Step& step);
+  static StepRun step_run(Step::Kind kind);
+
+  void run_prime(WorldApplier& world, const Step& step);
+  void run_send(WorldApplier& world, const Step& step);
+  void run_flush(WorldApplier& world, const Step& step);
+  void run_change(WorldApplier& world, const Step& step);
+  void run_advance(WorldApplier& world, const Step& step);
+  void run_clear_cache(WorldApplier& world, const Step& step);
+  void run_report(WorldApplier& world, const Step& step);
+
+  void send(const std::string& name, bool prime);
   // Applies `world` and notes from which journal seq on it served an enforce policy or not.
   void apply_world(WorldApplier& applier, const WorldSpec& world);
-  // A PASS for a withheld message stands only if the sender had the enforce policy the world
-  // served (policy_evidence.hpp); else INCONCLUSIVE, or FAIL where fetching is the requirement.
-  void credit_withheld(MessageResult& mr, const Classification& c,
-                       const std::vector<core::Event>& events) const;
   void wait_settled(const SentMessage& m, std::uint64_t after_seq, const std::string& why);
   void note(const std::string& summary);
   std::chrono::steady_clock::time_point deadline() const;
@@ -59,11 +58,9 @@ class ScenarioRunner {
   int slot_;
   RunnerOptions options_;
   std::string domain_;
-  std::vector<SentMessage> sent_;
-  std::vector<std::string> problems_;  // waits that timed out, with what was awaited
+  TimelineRecord record_;
   std::chrono::steady_clock::duration waited_{0};
   int primes_ = 0;
-  std::vector<ServedPolicy> served_;  // the worlds applied, in journal order
 };
 
 }  // namespace stslab::harness

@@ -62,7 +62,10 @@ class WorldApplier {
   std::vector<std::string> mx_labels_;
   std::vector<std::string> report_vhosts_;  // HTTPS report receivers now set up
   int mx_slot(const std::string& label);
-  void apply_report_receivers(const WorldSpec& world);
+  void apply_mx(const MxSpec& mx);
+  // The policy host and the HTTPS report receivers, swapped in as one change.
+  void apply_https(const WorldSpec& world);
+  https::VirtualHost policy_vhost(const WorldSpec& world) const;
 };
 
 }  // namespace stslab::harness
