@@ -24,6 +24,7 @@
 #include "stslab/harness/mutation.hpp"
 #include "stslab/harness/result.hpp"
 #include "stslab/harness/scenario.hpp"
+#include "stslab/harness/termination.hpp"
 
 namespace fs = std::filesystem;
 
@@ -46,26 +47,19 @@ struct Children {
 };
 Children g_children;
 
+// On Ctrl-C: each run tears its own lab down on SIGTERM; a run that does not within 15 s is
+// killed.
 void stop_children_on_signal() {
-  sigset_t set;
-  sigemptyset(&set);
-  for (int s : {SIGINT, SIGTERM, SIGHUP})
-    sigaddset(&set, s);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::thread([set] {
-    int sig = 0;
-    sigwait(&set, &sig);
-    std::cerr << "\nstslab selftest: interrupted (" << strsignal(sig) << "); stopping the runs\n";
+  on_termination("stslab selftest", [](int) {
     g_children.interrupted = true;
     std::unique_lock lock(g_children.mutex);
     for (pid_t pid : g_children.running)
-      kill(-pid, SIGTERM);  // each run tears its own lab down on SIGTERM
+      kill(-pid, SIGTERM);
     g_children.changed.wait_for(lock, std::chrono::seconds(15),
                                 [] { return g_children.running.empty(); });
     for (pid_t pid : g_children.running)
       kill(-pid, SIGKILL);
-    _exit(128 + sig);
-  }).detach();
+  });
 }
 
 struct Job {

@@ -1,0 +1,57 @@
+#include "stslab/harness/termination.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <iostream>
+#include <thread>
+
+namespace stslab::harness {
+namespace {
+
+std::atomic<bool> g_requested{false};
+
+sigset_t termination_set() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGINT, SIGTERM, SIGHUP})
+    sigaddset(&set, s);
+  return set;
+}
+
+}  // namespace
+
+void block_termination_signals() {
+  const sigset_t set = termination_set();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void on_termination(const char* who, std::function<void(int signal)> teardown) {
+  block_termination_signals();
+  std::thread([who, teardown = std::move(teardown)] {
+    const sigset_t set = termination_set();
+    int sig = 0;
+    sigwait(&set, &sig);
+    std::cerr << "\n" << who << ": interrupted (" << strsignal(sig) << "); tearing down\n";
+    g_requested = true;
+    teardown(sig);
+    _exit(128 + sig);
+  }).detach();
+}
+
+bool termination_requested() {
+  return g_requested;
+}
+
+int exit_status(int rc) {
+  if (g_requested) {
+    for (;;)
+      pause();  // termination signals are blocked here; the signal thread calls _exit
+  }
+  return rc;
+}
+
+}  // namespace stslab::harness
