@@ -133,15 +133,23 @@ std::size_t Zone::clear_below_locked(const std::string& key) {
   return removed;
 }
 
-void Zone::replace_below(std::string_view domain, const std::vector<std::string>& records) {
+void Zone::replace_below(std::string_view domain, const std::vector<std::string>& records,
+                         const std::vector<ScriptedFault>& faults) {
   RdfPtr name = parse_name(domain);
   std::string key = name_key(name.get());
   std::vector<RrPtr> parsed = parse_all(records);
+  std::vector<std::pair<std::string, int>> fault_keys;  // parsed before anything changes
+  for (const auto& f : faults) {
+    fault_keys.emplace_back(name_key(parse_name(f.name).get()),
+                            f.type ? static_cast<int>(parse_type(*f.type)) : kAnyType);
+  }
   std::unique_lock lock(mutex_);
   clear_below_locked(key);
   domains_.try_emplace(std::move(key), std::move(name));
   for (auto& rr : parsed)
     insert_locked(std::move(rr));
+  for (std::size_t i = 0; i < faults.size(); ++i)
+    faults_[fault_keys[i].first][fault_keys[i].second] = faults[i].fault;
 }
 
 void Zone::clear() {

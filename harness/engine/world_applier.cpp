@@ -61,6 +61,13 @@ std::optional<std::string> same_host_path(const https::Response& response,
   return path;
 }
 
+// The policy host's vhost with the world's host settings and faults applied (key order).
+https::VirtualHost with_settings(https::VirtualHost vhost, const WorldSpec& world) {
+  for (const auto& [key, change] : world.policy_host.settings)
+    change(vhost);
+  return vhost;
+}
+
 // The rua destinations the lab serves itself: those under the scenario's domain.
 std::vector<ReportDestination> lab_destinations(const WorldSpec& world, const std::string& domain) {
   std::vector<ReportDestination> out;
@@ -149,29 +156,31 @@ void WorldApplier::apply(const WorldSpec& world) {
   apply_https(world);
   const auto records =
       zone_records(world, domain_, plan_, [this](const std::string& l) { return mx_slot(l); });
-  // One step (replace_below): a query between clearing and adding would see NXDOMAIN.
-  lab_.zone().replace_below(domain_, records);
+  std::vector<dns::ScriptedFault> faults;
+  for (const auto& f : world.dns_faults)
+    faults.push_back({expand(f.name, domain_, world.policy_id), f.fault, f.type});
+  // One step (replace_below): a query between clearing and adding would see NXDOMAIN, and the
+  // faults belong to the same world.
+  lab_.zone().replace_below(domain_, records, faults);
 }
 
 void WorldApplier::apply_mx(const MxSpec& mx) {
   const int slot = mx_slot(mx.label);
-  const std::string name = mx_host(mx);
-  const smtp::CertSpec cert{.profile = core::parse_cert_profile(mx.cert)};
+  // The whole vhost from the spec, defaults first, so that a setting a change drops is gone.
+  smtp::Vhost vhost;
+  vhost.name = mx_host(mx);
+  vhost.listen = {{plan_.mx_real(slot), lab_.ports().smtp}};
+  vhost.caps.starttls = mx.starttls;
+  vhost.cert = smtp::CertSpec{.profile = core::parse_cert_profile(mx.cert)};
+  for (const auto& [key, change] : mx.settings)
+    change(vhost);
   const auto existing = lab_.smtp().vhost_names();
-  if (std::find(existing.begin(), existing.end(), name) == existing.end()) {
-    smtp::Vhost vhost;
-    vhost.name = name;
-    vhost.listen = {{plan_.mx_real(slot), lab_.ports().smtp}};
-    vhost.caps.starttls = mx.starttls;
-    vhost.cert = cert;
-    lab_.smtp().add_vhost(std::move(vhost));
+  if (std::find(existing.begin(), existing.end(), vhost.name) == existing.end()) {
+    lab_.smtp().add_vhost(vhost);
   } else {
-    lab_.smtp().update_vhost(name, [&](smtp::Vhost& v) {
-      v.caps.starttls = mx.starttls;
-      v.cert = cert;
-    });
+    lab_.smtp().update_vhost(vhost.name, [&](smtp::Vhost& v) { v = vhost; });
   }
-  lab_.proxy(name, plan_.mx_proxy(slot), plan_.mx_real(slot))
+  lab_.proxy(vhost.name, plan_.mx_proxy(slot), plan_.mx_real(slot))
       .set_attack(mitm::AttackSpec{mx.attack, mx.attack_params});
 }
 
@@ -182,7 +191,7 @@ https::VirtualHost WorldApplier::policy_vhost(const WorldSpec& world) const {
   // A vhost that owns its address shows its certificate to clients sending no SNI too.
   if (!world.policy_host.sni_required) vhost.addresses = {plan_.policy_host()};
   vhost.certificate.profile = core::parse_cert_profile(world.policy_host.cert);
-  if (!world.policy) return vhost;
+  if (!world.policy) return with_settings(std::move(vhost), world);
   https::Response response;
   response.status = world.policy_host.status;
   response.body = render_policy(*world.policy, domain_);
@@ -201,7 +210,7 @@ https::VirtualHost WorldApplier::policy_vhost(const WorldSpec& world) const {
     vhost.routes[*path] = std::move(target);
   }
   vhost.routes["/.well-known/mta-sts.txt"] = std::move(response);
-  return vhost;
+  return with_settings(std::move(vhost), world);
 }
 
 void WorldApplier::apply_https(const WorldSpec& world) {

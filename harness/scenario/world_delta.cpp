@@ -5,7 +5,9 @@
 #include <stdexcept>
 
 #include "attack_names.hpp"
+#include "host_settings.hpp"
 #include "stslab/core/pki.hpp"
+#include "stslab/dns/fault.hpp"
 #include "stslab/dns/record.hpp"
 
 namespace stslab::harness::detail {
@@ -107,9 +109,49 @@ void apply_policy(PolicySpec& policy, const YAML::Node& map, const std::string& 
   }
 }
 
+// dns_faults: [{name: "_mta-sts.{domain}", fault: servfail, type: TXT}, ...]
+void read_dns_faults(WorldSpec& world, const YAML::Node& list, const std::string& field,
+                     Diagnostics& diag) {
+  if (!list.IsSequence() && !list.IsNull()) {
+    diag.error(list, field, "expected a list of faults, got " + std::string(kind_name(list)));
+    return;
+  }
+  std::vector<DnsFaultSpec> faults;
+  for (std::size_t i = 0; list.IsSequence() && i < list.size(); ++i) {
+    const YAML::Node& node = list[i];
+    const std::string f = index_field(field, i);
+    if (!check_map(node, f, {"name", "fault", "type"}, diag)) continue;
+    const auto name =
+        node["name"] ? read_template(node["name"], join_field(f, "name"), diag) : std::nullopt;
+    if (!node["name"]) diag.error(node, join_field(f, "name"), "missing (required)");
+    const auto word =
+        node["fault"] ? read_string(node["fault"], join_field(f, "fault"), diag) : std::nullopt;
+    if (!node["fault"]) diag.error(node, join_field(f, "fault"), "missing (required)");
+    const auto fault = word ? dns::parse_fault(*word) : std::nullopt;
+    if (word && !fault) {
+      diag.error(node["fault"], join_field(f, "fault"),
+                 "unknown DNS fault '" + *word +
+                     "' (known: servfail, refused, nxdomain, timeout, truncate)");
+    }
+    std::optional<std::string> type;
+    if (const YAML::Node t = node["type"]) {
+      type = read_string(t, join_field(f, "type"), diag);
+      try {
+        if (type) dns::parse_type(*type);
+      } catch (const dns::RecordError& e) {
+        diag.error(t, join_field(f, "type"), e.reason());
+      }
+    }
+    if (name && fault) faults.push_back({*name, *fault, type});
+  }
+  world.dns_faults = std::move(faults);
+}
+
 void apply_policy_host(PolicyHostSpec& host, const YAML::Node& map, const std::string& field,
                        Diagnostics& diag) {
-  if (!check_map(map, field, {"up", "cert", "status", "content_type", "location", "sni_required"},
+  if (!check_map(map, field,
+                 keys_with({"up", "cert", "status", "content_type", "location", "sni_required"},
+                           policy_host_settings()),
                  diag)) {
     return;
   }
@@ -117,7 +159,9 @@ void apply_policy_host(PolicyHostSpec& host, const YAML::Node& map, const std::s
     const std::string key = entry.first.Scalar();
     const YAML::Node& value = entry.second;
     const std::string f = join_field(field, key);
-    if (key == "up") {
+    if (read_host_setting(host.settings, policy_host_settings(), key, value, f, diag)) {
+      continue;
+    } else if (key == "up") {
       if (auto v = read_bool(value, f, diag)) host.up = *v;
     } else if (key == "cert") {
       if (auto v = read_profile(value, f, diag)) host.cert = *v;
@@ -144,7 +188,9 @@ bool valid_label(const std::string& label) {
 
 void apply_one_mx(MxSpec& mx, const YAML::Node& map, const std::string& field, Diagnostics& diag) {
   if (!check_map(map, field,
-                 {"preference", "in_dns", "cert", "starttls", "attack", "attack_params"}, diag)) {
+                 keys_with({"preference", "in_dns", "cert", "starttls", "attack", "attack_params"},
+                           mx_settings()),
+                 diag)) {
     return;
   }
   // `attack` first: it resets the parameters, which `attack_params` then merges over.
@@ -154,7 +200,9 @@ void apply_one_mx(MxSpec& mx, const YAML::Node& map, const std::string& field, D
     const std::string key = entry.first.Scalar();
     const YAML::Node& value = entry.second;
     const std::string f = join_field(field, key);
-    if (key == "preference") {
+    if (read_host_setting(mx.settings, mx_settings(), key, value, f, diag)) {
+      continue;
+    } else if (key == "preference") {
       if (auto v = read_int(value, f, 0, 65535, diag)) mx.preference = static_cast<int>(*v);
     } else if (key == "in_dns") {
       if (auto v = read_bool(value, f, diag)) mx.in_dns = *v;
@@ -219,8 +267,9 @@ void apply_mx(WorldSpec& world, const YAML::Node& map, const std::string& field,
 }  // namespace
 
 const std::vector<std::string_view>& world_keys() {
-  static const std::vector<std::string_view> keys{
-      "dns", "sts_record", "policy_id", "policy", "policy_host", "mx", "tlsrpt_record"};
+  static const std::vector<std::string_view> keys{"dns",       "dns_faults",   "sts_record",
+                                                  "policy_id", "policy",       "policy_host",
+                                                  "mx",        "tlsrpt_record"};
   return keys;
 }
 
@@ -308,6 +357,8 @@ void apply_world_delta(WorldSpec& world, const YAML::Node& map, const std::strin
       } else if (auto v = read_template(value, f, diag)) {
         world.tlsrpt_record = *v;
       }
+    } else if (key == "dns_faults") {
+      read_dns_faults(world, value, f, diag);
     } else if (key == "dns") {
       if (auto v = read_template_list(value, f, diag)) {
         check_zone_lines(value, *v, f, diag);

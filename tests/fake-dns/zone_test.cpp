@@ -404,4 +404,22 @@ TEST(Zone, AWorldChangeIsAtomicForReaders) {
   EXPECT_TRUE(ask(zone, "nothing.a.test", LDNS_RR_TYPE_A).scripted);
 }
 
+TEST(Zone, AWorldChangeScriptsItsFaultsInTheSameStep) {
+  Zone zone;
+  zone.replace_below("a.test", {"_mta-sts.a.test. TXT \"v=STSv1; id=1\""},
+                     {{.name = "_mta-sts.a.test", .fault = Fault::servfail, .type = "TXT"},
+                      {.name = "mta-sts.a.test", .fault = Fault::timeout}});
+  EXPECT_EQ(ask(zone, "_mta-sts.a.test", LDNS_RR_TYPE_TXT).fault, Fault::servfail);
+  EXPECT_FALSE(ask(zone, "_mta-sts.a.test", LDNS_RR_TYPE_A).fault);
+  EXPECT_EQ(ask(zone, "mta-sts.a.test", LDNS_RR_TYPE_A).fault, Fault::timeout);
+  // The next world without them: gone with the old records.
+  zone.replace_below("a.test", {"_mta-sts.a.test. TXT \"v=STSv1; id=2\""});
+  EXPECT_FALSE(ask(zone, "_mta-sts.a.test", LDNS_RR_TYPE_TXT).fault);
+  EXPECT_FALSE(ask(zone, "mta-sts.a.test", LDNS_RR_TYPE_A).fault);
+  // All or nothing: a bad type in a fault changes nothing.
+  EXPECT_ANY_THROW(zone.replace_below(
+      "a.test", {}, {{.name = "_mta-sts.a.test", .fault = Fault::refused, .type = "NOPE"}}));
+  EXPECT_EQ(texts(ask(zone, "_mta-sts.a.test", LDNS_RR_TYPE_TXT).answer).size(), 1u);
+}
+
 }  // namespace

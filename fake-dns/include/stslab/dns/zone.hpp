@@ -27,6 +27,14 @@ struct ZoneSettings {
   std::size_t max_cname_chain = 8;
 };
 
+// A fault scripted for queries for exactly `name` (any type, or only `type`): Zone::set_fault's
+// arguments as data, for a change of world that sets records and faults in one step.
+struct ScriptedFault {
+  std::string name;
+  Fault fault = Fault::servfail;
+  std::optional<std::string> type;  // "TXT", ...; nullopt = every type
+};
+
 // The zone's answer to one question, before it becomes a packet.
 struct Lookup {
   unsigned rcode = LDNS_RCODE_NOERROR;
@@ -69,8 +77,10 @@ class Zone {
 
   // A scenario's change of world, in one step: what clear_below(domain), add_domain(domain) and
   // add(records) would leave, with no query answered in between (one of those would see the
-  // domain gone: NXDOMAIN). All or nothing: a record that does not parse changes nothing.
-  void replace_below(std::string_view domain, const std::vector<std::string>& records);
+  // domain gone: NXDOMAIN), plus `faults` scripted as set_fault would. All or nothing: a
+  // record, name or type that does not parse changes nothing.
+  void replace_below(std::string_view domain, const std::vector<std::string>& records,
+                     const std::vector<ScriptedFault>& faults = {});
 
   // Records in presentation format, in name order (all, or those at or below `domain`).
   std::vector<std::string> list(std::string_view domain = "") const;

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -23,6 +24,18 @@
 #include <vector>
 
 #include "stslab/harness/outcome.hpp"
+
+// The fakes' configuration structs and the DNS fault words: a world holds changes to them,
+// made by the host settings registry (harness/scenario/host_settings.hpp) at load time.
+namespace stslab::https {
+struct VirtualHost;
+}
+namespace stslab::smtp {
+struct Vhost;
+}
+namespace stslab::dns {
+enum class Fault;
+}
 
 namespace stslab::harness {
 
@@ -87,6 +100,9 @@ struct PolicyHostSpec {
   // true: the right certificate only for a ClientHello naming the host (SNI); without SNI the
   // server shows its fallback certificate for another name (STS-FETCH-11).
   bool sni_required = false;
+  // Host settings and faults (`tls_max: "1.2"`, `delay_ms: 500`, ...; host_settings.cpp), by
+  // key: each the change it makes to the policy host's vhost once its routes are built.
+  std::map<std::string, std::function<void(https::VirtualHost&)>> settings;
 };
 
 // One MX host of the domain. There is always a MITM proxy in front of it (attack "pass" by
@@ -99,6 +115,17 @@ struct MxSpec {
   bool starttls = true;
   std::string attack = "pass";                       // mitm attack name
   std::map<std::string, std::string> attack_params;  // e.g. intercept-tls: {profile: untrusted-ca}
+  // Host settings and faults (`replies: [...]`, `tls_max: "1.2"`, ...; host_settings.cpp), by
+  // key: each the change it makes to the MX's vhost.
+  std::map<std::string, std::function<void(smtp::Vhost&)>> settings;
+};
+
+// A DNS fault of the world: queries for exactly `name` (any type, or only `type`) get `fault`
+// (servfail, refused, nxdomain, timeout, truncate) instead of the records.
+struct DnsFaultSpec {
+  std::string name;  // "{domain}" and "{policy_id}" are replaced
+  dns::Fault fault;
+  std::optional<std::string> type;  // "TXT", ...; nullopt = every type
 };
 
 // The MX hosts one scenario can name, over all its worlds: the lab's address plan gives each
@@ -115,6 +142,7 @@ struct WorldSpec {
   std::vector<MxSpec> mx;
   std::optional<std::string> tlsrpt_record;  // the _smtp._tls TXT text; nullopt = none
   std::vector<std::string> dns;              // extra zone-file lines; "{domain}" is replaced
+  std::vector<DnsFaultSpec> dns_faults;      // scripted in the same step as the records
 };
 
 // What a scenario expects of the sender's TLS-RPT reports for its domain (RFC 8460), each a
