@@ -78,6 +78,24 @@ Change<VirtualHost> filler_bytes(const YAML::Node& value, const std::string& fie
   });
 }
 
+// {chunk_bytes: 1, interval_ms: 1000}: the body goes out that many bytes at a time.
+Change<VirtualHost> trickle(const YAML::Node& value, const std::string& field, Diagnostics& diag) {
+  if (!check_map(value, field, {"chunk_bytes", "interval_ms"}, diag)) return std::nullopt;
+  https::Trickle t;
+  const auto chunk =
+      value["chunk_bytes"]
+          ? read_int(value["chunk_bytes"], join_field(field, "chunk_bytes"), 1, 1 << 20, diag)
+          : std::optional<std::int64_t>(1);
+  const auto interval =
+      value["interval_ms"]
+          ? read_int(value["interval_ms"], join_field(field, "interval_ms"), 0, 600'000, diag)
+          : std::optional<std::int64_t>(1000);
+  if (!chunk || !interval) return std::nullopt;
+  t.chunk_bytes = static_cast<std::size_t>(*chunk);
+  t.interval = std::chrono::milliseconds(*interval);
+  return [t](VirtualHost& v) { each_route(v, [&](https::Response& r) { r.trickle = t; }); };
+}
+
 Change<MxVhost> banner(const YAML::Node& value, const std::string& field, Diagnostics& diag) {
   const auto text = read_string(value, field, diag);
   if (!text) return std::nullopt;
@@ -169,6 +187,8 @@ const std::vector<HostSetting<VirtualHost>>& policy_host_settings() {
        &close_after_body_bytes},
       {"filler_bytes", "bytes", "append this many filler bytes to every answer's body (oversized)",
        &filler_bytes},
+      {"trickle", "{chunk_bytes, interval_ms}", "send every answer's body a few bytes at a time",
+       &trickle},
   };
   return table;
 }

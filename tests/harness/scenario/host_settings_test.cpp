@@ -47,6 +47,18 @@ TEST(HostSettings, PolicyHostSettingsChangeItsVhost) {
   EXPECT_EQ(s.world.policy_host.status, 200u);  // the world's own fields kept
 }
 
+TEST(HostSettings, APolicyCanTrickle) {
+  TempCatalog cat;
+  const auto s = cat.load("a.yaml", scenario_with("policy_host: {trickle: {interval_ms: 250}}\n"));
+  const auto& policy = policy_vhost_of(s).routes.at("/.well-known/mta-sts.txt");
+  EXPECT_EQ(policy.trickle.chunk_bytes, 1u);
+  EXPECT_EQ(policy.trickle.interval, std::chrono::milliseconds(250));
+  const auto errors =
+      cat.errors_of("b.yaml", scenario_with("policy_host: {trickle: {chunk_bytes: 0}}\n"));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field(), "policy_host.trickle.chunk_bytes");
+}
+
 TEST(HostSettings, MxSettingsChangeItsVhost) {
   TempCatalog cat;
   const auto s = cat.load(
