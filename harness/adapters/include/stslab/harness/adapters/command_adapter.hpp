@@ -79,6 +79,8 @@ class CommandAdapter : public MtaAdapter {
   std::string state_dir_for(const std::string& domain) const;
 
  private:
+  // What the harness keeps of a command's output: its last JSON line and a reason, not 50 MB.
+  static constexpr std::size_t kOutputLimit = 64 * 1024;
   struct Record {
     OutgoingMessage message;
     std::string state = "queued";  // queued | deferred | delivered | bounced

@@ -76,6 +76,9 @@ class ManifestAdapter : public MtaAdapter {
   void stop() override;
 
  private:
+  static constexpr auto kServiceReadyTimeout = std::chrono::seconds(15);
+  static constexpr auto kCommandTimeout = std::chrono::seconds(30);
+  static constexpr auto kDaemonExitTimeout = std::chrono::seconds(10);
   struct Running {
     const Service* spec = nullptr;
     std::optional<core::Child> child;  // services with `run`
