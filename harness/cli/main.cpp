@@ -4,8 +4,59 @@
 
 #include "commands.hpp"
 
+namespace {
+
+using namespace stslab::cli;
+
+CLI::App* add_run_command(CLI::App& app, RunArgs& run, std::string& scenarios_dir) {
+  auto* cmd = app.add_subcommand("run", "Run scenarios against a sending MTA in the lab");
+  cmd->add_option("--mta", run.mta, "The target adapter")->capture_default_str();
+  cmd->add_option("--scenario", run.scenario_globs, "Only ids matching this glob (repeatable)");
+  cmd->add_option("--scenarios-dir", scenarios_dir, "The scenario catalog")->capture_default_str();
+  cmd->add_option("--report-dir", run.report_dir,
+                  "Write report.json, junit.xml and report.md here");
+  cmd->add_option("--jobs", run.jobs, "Scenarios in flight at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_flag("--keep", run.keep, "Keep the work directory (configs, logs, journal)");
+  cmd->add_option("--workdir", run.workdir, "Use this work directory");
+  cmd->add_option("--timeout-scale", run.timeout_scale,
+                  "Multiply every deadline (slow machines, debugging)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--check-expectations", run.check_expectations,
+                "Exit 0 iff every verdict matches scenarios/expectations/<mta>.yaml");
+  cmd->add_flag("!--no-progress", run.progress, "No live progress line");
+  cmd->add_option("--adapter", run.adapter_files,
+                  "Also load this adapter manifest (docs/adapters.md; repeatable)");
+  return cmd;
+}
+
+CLI::App* add_selftest_command(CLI::App& app, SelftestArgs& selftest, std::string& scenarios_dir) {
+  auto* cmd = app.add_subcommand(
+      "selftest",
+      "Prove the catalog: the reference sender passes, every deliberate defect is caught");
+  cmd->add_option("--reference", selftest.reference, "The clean target")->capture_default_str();
+  cmd->add_option("--defect", selftest.defects, "Only this defect (repeatable)");
+  cmd->add_option("--scenario", selftest.scenario_globs,
+                  "Only ids matching this glob (repeatable)");
+  cmd->add_option("--scenarios-dir", scenarios_dir, "The scenario catalog")->capture_default_str();
+  cmd->add_option("--report-dir", selftest.report_dir,
+                  "Write every run's report and selftest.md / selftest.json here");
+  cmd->add_option("--adapter", selftest.adapter_files, "An extra adapter manifest (repeatable)");
+  cmd->add_option("--parallel", selftest.parallel, "Runs (labs) at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  cmd->add_option("--jobs", selftest.jobs, "Scenarios in flight within each run")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_flag("!--no-progress", selftest.progress, "No line per finished run");
+  return cmd;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  using namespace stslab::cli;
   CLI::App app{
       "stslab: an MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) conformance lab for "
       "sending mail servers"};
@@ -25,50 +76,9 @@ int main(int argc, char** argv) {
   lint->add_option("--scenarios-dir", scenarios_dir, "The scenario catalog")->capture_default_str();
 
   RunArgs run;
-  auto* run_cmd = app.add_subcommand("run", "Run scenarios against a sending MTA in the lab");
-  run_cmd->add_option("--mta", run.mta, "The target adapter")->capture_default_str();
-  run_cmd->add_option("--scenario", run.scenario_globs, "Only ids matching this glob (repeatable)");
-  run_cmd->add_option("--scenarios-dir", scenarios_dir, "The scenario catalog")
-      ->capture_default_str();
-  run_cmd->add_option("--report-dir", run.report_dir,
-                      "Write report.json, junit.xml and report.md here");
-  run_cmd->add_option("--jobs", run.jobs, "Scenarios in flight at once")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 256));
-  run_cmd->add_flag("--keep", run.keep, "Keep the work directory (configs, logs, journal)");
-  run_cmd->add_option("--workdir", run.workdir, "Use this work directory");
-  run_cmd
-      ->add_option("--timeout-scale", run.timeout_scale,
-                   "Multiply every deadline (slow machines, debugging)")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  run_cmd->add_flag("--check-expectations", run.check_expectations,
-                    "Exit 0 iff every verdict matches scenarios/expectations/<mta>.yaml");
-  run_cmd->add_flag("!--no-progress", run.progress, "No live progress line");
-  run_cmd->add_option("--adapter", run.adapter_files,
-                      "Also load this adapter manifest (docs/adapters.md; repeatable)");
+  add_run_command(app, run, scenarios_dir);
   SelftestArgs selftest;
-  auto* selftest_cmd = app.add_subcommand(
-      "selftest",
-      "Prove the catalog: the reference sender passes, every deliberate defect is caught");
-  selftest_cmd->add_option("--reference", selftest.reference, "The clean target")
-      ->capture_default_str();
-  selftest_cmd->add_option("--defect", selftest.defects, "Only this defect (repeatable)");
-  selftest_cmd->add_option("--scenario", selftest.scenario_globs,
-                           "Only ids matching this glob (repeatable)");
-  selftest_cmd->add_option("--scenarios-dir", scenarios_dir, "The scenario catalog")
-      ->capture_default_str();
-  selftest_cmd->add_option("--report-dir", selftest.report_dir,
-                           "Write every run's report and selftest.md / selftest.json here");
-  selftest_cmd->add_option("--adapter", selftest.adapter_files,
-                           "An extra adapter manifest (repeatable)");
-  selftest_cmd->add_option("--parallel", selftest.parallel, "Runs (labs) at once")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 64));
-  selftest_cmd->add_option("--jobs", selftest.jobs, "Scenarios in flight within each run")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 256));
-  selftest_cmd->add_flag("!--no-progress", selftest.progress, "No line per finished run");
+  auto* selftest_cmd = add_selftest_command(app, selftest, scenarios_dir);
 #ifdef STSLAB_WITH_TLSRPT
   TlsrptArgs tlsrpt;
   auto* tlsrpt_cmd = add_tlsrpt_commands(app, tlsrpt);

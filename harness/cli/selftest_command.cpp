@@ -152,6 +152,85 @@ void run_jobs(std::vector<Job>& jobs, const SelftestArgs& args) {
     w.join();
 }
 
+// The mutants of the reference target, those of --defect if given.
+std::vector<Defect> defects_of(const SelftestArgs& args) {
+  std::vector<Defect> defects;
+  for (const auto& m : adapters::adapter_mutants()) {
+    if (m.base != args.reference) continue;
+    if (!args.defects.empty() &&
+        std::find(args.defects.begin(), args.defects.end(), m.defect) == args.defects.end()) {
+      continue;
+    }
+    defects.push_back({.target = m.target, .name = m.defect, .requirements = m.requirements});
+  }
+  return defects;
+}
+
+// The mutation score from the finished jobs; `runs` gets every run that produced a report.
+SelftestResult score_jobs(const std::vector<Job>& jobs, const std::vector<Defect>& defects,
+                          const std::vector<std::vector<std::string>>& ran,
+                          const std::string& reference_target, std::vector<RunResult>& runs) {
+  SelftestResult result{.reference = reference_target};
+  const Job& reference = jobs.front();
+  if (reference.run) {
+    result.reference_failures = reference_failures(*reference.run);
+  } else {
+    result.reference_failures.push_back(reference_target + ": " + reference.problem);
+  }
+  std::map<std::string, const Job*> by_target;
+  for (const auto& job : jobs)
+    by_target[job.target] = &job;
+  if (reference.run) runs.push_back(*reference.run);
+  for (std::size_t i = 0; i < defects.size(); ++i) {
+    const auto it = by_target.find(defects[i].target);
+    const Job* job = it == by_target.end() ? nullptr : it->second;
+    const RunResult* run = job && job->run ? &*job->run : nullptr;
+    result.defects.push_back(score_defect(defects[i], ran[i], run, job ? job->problem : ""));
+    if (run) runs.push_back(*run);
+  }
+
+  return result;
+}
+
+// One job for the reference over the whole selection, one per defect over the scenarios citing
+// what it breaks (`ran`, per defect; a defect no scenario cites gets no job).
+std::vector<Job> plan_jobs(const std::vector<Scenario>& catalog, const std::vector<Defect>& defects,
+                           const std::string& reference_target, const fs::path& dir,
+                           std::vector<std::vector<std::string>>& ran) {
+  std::vector<Job> jobs;
+  std::vector<std::string> all_ids;
+  for (const auto& s : catalog)
+    all_ids.push_back(s.id);
+  jobs.push_back({.target = reference_target, .scenarios = all_ids, .dir = dir / "reference"});
+  for (const auto& d : defects) {
+    ran.push_back(scenarios_for(d, catalog));
+    // A defect no scenario cites is scored without a run: nothing could catch it.
+    if (!ran.back().empty()) {
+      jobs.push_back({.target = d.target, .scenarios = ran.back(), .dir = dir / d.name});
+    }
+  }
+
+  return jobs;
+}
+
+// Every run in one report (the usual three files) plus the selftest's own summary; a temporary
+// report directory is removed once the summary is printed.
+void write_selftest(const SelftestResult& result, const std::vector<RunResult>& runs,
+                    const fs::path& report_dir, bool temporary) {
+  write_reports(runs, report_dir.string());
+  {
+    std::ofstream(report_dir / "selftest.md") << render_selftest_markdown(result);
+    std::ofstream(report_dir / "selftest.json") << selftest_to_json(result).dump(2) << "\n";
+  }
+  std::cout << render_selftest_markdown(result);
+  if (temporary) {
+    std::error_code ignored;
+    fs::remove_all(report_dir, ignored);
+  } else {
+    std::cout << "\nstslab selftest: reports in " << report_dir.string() << "\n";
+  }
+}
+
 }  // namespace
 
 int selftest_command(const SelftestArgs& args) {
@@ -169,15 +248,7 @@ int selftest_command(const SelftestArgs& args) {
     std::cerr << "stslab selftest: no scenario matches the selection\n";
     return kExitUsage;
   }
-  std::vector<Defect> defects;
-  for (const auto& m : adapters::adapter_mutants()) {
-    if (m.base != args.reference) continue;
-    if (!args.defects.empty() &&
-        std::find(args.defects.begin(), args.defects.end(), m.defect) == args.defects.end()) {
-      continue;
-    }
-    defects.push_back({.target = m.target, .name = m.defect, .requirements = m.requirements});
-  }
+  const std::vector<Defect> defects = defects_of(args);
   if (defects.empty()) {
     std::cerr << "stslab selftest: no mutant of '" << args.reference
               << "' (an adapter manifest's mutants: section) matches\n";
@@ -191,19 +262,8 @@ int selftest_command(const SelftestArgs& args) {
     if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a report directory");
     report_dir = tmpl;
   }
-  std::vector<Job> jobs;
-  std::vector<std::string> all_ids;
-  for (const auto& s : catalog)
-    all_ids.push_back(s.id);
-  jobs.push_back({.target = args.reference, .scenarios = all_ids, .dir = report_dir / "reference"});
-  std::vector<std::vector<std::string>> ran;
-  for (const auto& d : defects) {
-    ran.push_back(scenarios_for(d, catalog));
-    // A defect no scenario cites is scored without a run: nothing could catch it.
-    if (!ran.back().empty()) {
-      jobs.push_back({.target = d.target, .scenarios = ran.back(), .dir = report_dir / d.name});
-    }
-  }
+  std::vector<std::vector<std::string>> ran;  // per defect: the scenarios citing it
+  std::vector<Job> jobs = plan_jobs(catalog, defects, args.reference, report_dir, ran);
 
   stop_children_on_signal();
   run_jobs(jobs, args);
@@ -216,39 +276,10 @@ int selftest_command(const SelftestArgs& args) {
       return kExitLab;
     }
   }
-  SelftestResult result{.reference = args.reference};
-  const Job& reference = jobs.front();
-  if (reference.run) {
-    result.reference_failures = reference_failures(*reference.run);
-  } else {
-    result.reference_failures.push_back(args.reference + ": " + reference.problem);
-  }
-  std::map<std::string, const Job*> by_target;
-  for (const auto& job : jobs)
-    by_target[job.target] = &job;
   std::vector<RunResult> runs;
-  if (reference.run) runs.push_back(*reference.run);
-  for (std::size_t i = 0; i < defects.size(); ++i) {
-    const auto it = by_target.find(defects[i].target);
-    const Job* job = it == by_target.end() ? nullptr : it->second;
-    const RunResult* run = job && job->run ? &*job->run : nullptr;
-    result.defects.push_back(score_defect(defects[i], ran[i], run, job ? job->problem : ""));
-    if (run) runs.push_back(*run);
-  }
+  const SelftestResult result = score_jobs(jobs, defects, ran, args.reference, runs);
 
-  // Every run in one report (the usual three files) plus the selftest's own summary.
-  write_reports(runs, report_dir.string());
-  {
-    std::ofstream(report_dir / "selftest.md") << render_selftest_markdown(result);
-    std::ofstream(report_dir / "selftest.json") << selftest_to_json(result).dump(2) << "\n";
-  }
-  std::cout << render_selftest_markdown(result);
-  if (temporary) {
-    std::error_code ignored;
-    fs::remove_all(report_dir, ignored);
-  } else {
-    std::cout << "\nstslab selftest: reports in " << report_dir.string() << "\n";
-  }
+  write_selftest(result, runs, report_dir, temporary);
   return result.passed() ? kExitOk : kExitFail;
 }
 

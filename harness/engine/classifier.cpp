@@ -59,67 +59,59 @@ bool trusted_profile(const std::string& profile) {
   return profile == "valid" || profile == "wildcard";
 }
 
-}  // namespace
-
-bool settles(const core::Event& event, const std::string& recipient) {
-  if (event.kind == "smtp.message")
-    return has_recipient(event.data.value("rcpts", nlohmann::json()), recipient);
-  if (event.kind == "mta.delivery") {
-    return core::ascii_lower(field<std::string>(event.data, "recipient", "")) ==
-           core::ascii_lower(recipient);
-  }
-  return false;
-}
-
-Classification classify(const std::vector<core::Event>& events, const std::string& recipient,
-                        std::uint64_t after_seq) {
+// An MX stored the message (event `e`): the delivering session's TLS and certificate, or the
+// attacker's interception, decide how.
+Classification from_delivery(const std::vector<core::Event>& events, const core::Event& e,
+                             const std::string& recipient, std::uint64_t after_seq) {
   Classification c;
-  // 1. Wire evidence of delivery: an MX stored the message.
-  for (const auto& e : events) {
-    if (e.seq <= after_seq || e.kind != "smtp.message") continue;
-    if (!has_recipient(e.data.value("rcpts", nlohmann::json()), recipient)) continue;
-    c.evidence_seqs.push_back(e.seq);
-    if (auto seq = interception(events, recipient, after_seq)) {
-      c.evidence_seqs.push_back(*seq);
-      c.outcome = Outcome::delivered_untrusted_tls;
-      c.reason =
-          "the sender sent DATA inside a TLS session terminated by the attacker's "
-          "certificate; " +
-          e.host + " then received the message";
-      return c;
-    }
-    if (!field<bool>(e.data, "tls", false)) {
-      c.outcome = Outcome::delivered_plaintext;
-      c.reason = e.host + " received the message without TLS";
-      return c;
-    }
-    // The handshake of the delivering session says which certificate the sender accepted.
-    const auto session = e.data.value("session", nlohmann::json());
-    for (const auto& t : events) {
-      if (t.kind != "smtp.tls" || t.data.value("session", nlohmann::json()) != session) continue;
-      c.evidence_seqs.push_back(t.seq);
-      const auto profile = field<std::string>(t.data, "cert_profile", "?");
-      const auto cert_host = field<std::string>(t.data, "cert_host", "");
-      const auto version = field<std::string>(t.data, "version", "?");
-      const bool for_this_host =
-          cert_host.empty() || core::ascii_lower(cert_host) == core::ascii_lower(e.host);
-      if (trusted_profile(profile) && for_this_host) {
-        c.outcome = Outcome::delivered_tls;
-        c.reason = e.host + " received the message over " + version + " showing a " + profile +
-                   " certificate";
-      } else {
-        c.outcome = Outcome::delivered_untrusted_tls;
-        c.reason = e.host + " received the message over " + version +
-                   " although it showed a certificate a validating sender must refuse (" + profile +
-                   ")";
-      }
-      return c;
-    }
+  c.evidence_seqs.push_back(e.seq);
+  if (auto seq = interception(events, recipient, after_seq)) {
+    c.evidence_seqs.push_back(*seq);
     c.outcome = Outcome::delivered_untrusted_tls;
-    c.reason = e.host + " received the message in TLS but no handshake record was found";
+    c.reason =
+        "the sender sent DATA inside a TLS session terminated by the attacker's "
+        "certificate; " +
+        e.host + " then received the message";
     return c;
   }
-  // 2. The MTA's own account: it deferred or bounced the message.
+  if (!field<bool>(e.data, "tls", false)) {
+    c.outcome = Outcome::delivered_plaintext;
+    c.reason = e.host + " received the message without TLS";
+    return c;
+  }
+  // The handshake of the delivering session says which certificate the sender accepted.
+  const auto session = e.data.value("session", nlohmann::json());
+  for (const auto& t : events) {
+    if (t.kind != "smtp.tls" || t.data.value("session", nlohmann::json()) != session) continue;
+    c.evidence_seqs.push_back(t.seq);
+    const auto profile = field<std::string>(t.data, "cert_profile", "?");
+    const auto cert_host = field<std::string>(t.data, "cert_host", "");
+    const auto version = field<std::string>(t.data, "version", "?");
+    const bool for_this_host =
+        cert_host.empty() || core::ascii_lower(cert_host) == core::ascii_lower(e.host);
+    if (trusted_profile(profile) && for_this_host) {
+      c.outcome = Outcome::delivered_tls;
+      c.reason = e.host + " received the message over " + version + " showing a " + profile +
+                 " certificate";
+    } else {
+      c.outcome = Outcome::delivered_untrusted_tls;
+      c.reason = e.host + " received the message over " + version +
+                 " although it showed a certificate a validating sender must refuse (" + profile +
+                 ")";
+    }
+    return c;
+  }
+  c.outcome = Outcome::delivered_untrusted_tls;
+  c.reason = e.host + " received the message in TLS but no handshake record was found";
+  return c;
+}
+
+// The MTA's own account, its last word on the message: deferred or bounced (withheld), killed
+// without an answer, or sent where no lab MX saw it (no outcome). nullopt: it said nothing.
+std::optional<Classification> from_mta_account(const std::vector<core::Event>& events,
+                                               const std::string& recipient,
+                                               std::uint64_t after_seq) {
+  Classification c;
   for (auto it = events.rbegin(); it != events.rend(); ++it) {
     const auto& e = *it;
     if (e.seq <= after_seq || e.kind != "mta.delivery") continue;
@@ -148,6 +140,32 @@ Classification classify(const std::vector<core::Event>& events, const std::strin
       return c;
     }
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool settles(const core::Event& event, const std::string& recipient) {
+  if (event.kind == "smtp.message")
+    return has_recipient(event.data.value("rcpts", nlohmann::json()), recipient);
+  if (event.kind == "mta.delivery") {
+    return core::ascii_lower(field<std::string>(event.data, "recipient", "")) ==
+           core::ascii_lower(recipient);
+  }
+  return false;
+}
+
+Classification classify(const std::vector<core::Event>& events, const std::string& recipient,
+                        std::uint64_t after_seq) {
+  // 1. Wire evidence of delivery: an MX stored the message.
+  for (const auto& e : events) {
+    if (e.seq <= after_seq || e.kind != "smtp.message") continue;
+    if (!has_recipient(e.data.value("rcpts", nlohmann::json()), recipient)) continue;
+    return from_delivery(events, e, recipient, after_seq);
+  }
+  // 2. The MTA's own account: it deferred or bounced the message.
+  if (auto c = from_mta_account(events, recipient, after_seq)) return *c;
+  Classification c;
   c.reason = "no MX received the message and the sender reported no deferral or bounce";
   return c;
 }

@@ -16,11 +16,9 @@ std::string session_tag(const nlohmann::json& data) {
   return data.contains("session") ? "#" + str(data, "session") + " " : "";
 }
 
-}  // namespace
-
-std::string describe_event(const core::Event& e) {
+std::string describe_dns(const core::Event& e) {
   const auto& d = e.data;
-  const std::string k = e.kind;
+  const std::string& k = e.kind;
   if (k == "dns.query") {
     std::string line = str(d, "transport") + " " + str(d, "qtype") + " " + str(d, "qname") +
                        " -> " + str(d, "rcode") + " (" + str(d, "answer_count", "0") + " answers)";
@@ -28,6 +26,12 @@ std::string describe_event(const core::Event& e) {
     return line;
   }
   if (k == "dns.bad_query") return "bad query: " + str(d, "reason");
+  return "";
+}
+
+std::string describe_https(const core::Event& e) {
+  const auto& d = e.data;
+  const std::string& k = e.kind;
   if (k == "https.tls") {
     if (d.value("ok", false)) {
       return "TLS " + str(d, "version") + " SNI=" + str(d, "sni", "(none)") +
@@ -40,6 +44,12 @@ std::string describe_event(const core::Event& e) {
     return str(d, "method") + " " + str(d, "target") + " Host=" + str(d, "host_header") +
            " SNI=" + str(d, "sni", "(none)") + " -> " + str(d, "status");
   }
+  return "";
+}
+
+std::string describe_smtp(const core::Event& e) {
+  const auto& d = e.data;
+  const std::string& k = e.kind;
   if (k == "smtp.command") return session_tag(d) + e.host + " C: " + str(d, "line");
   if (k == "smtp.reply")
     return session_tag(d) + e.host + " S: " + str(d, "code") + " " + str(d, "text");
@@ -59,6 +69,12 @@ std::string describe_event(const core::Event& e) {
     return session_tag(d) + e.host + " session closed (" + str(d, "how") + ", last state " +
            str(d, "last_state") + ")";
   }
+  return "";
+}
+
+std::string describe_mitm(const core::Event& e) {
+  const auto& d = e.data;
+  const std::string& k = e.kind;
   if (k == "mitm.attack") return session_tag(d) + e.host + " attack: " + str(d, "action");
   if (k == "mitm.plaintext_mail") {
     return session_tag(d) + e.host + " client sent " + str(d, "command") + " in plaintext";
@@ -77,13 +93,40 @@ std::string describe_event(const core::Event& e) {
            "), client sent MAIL: " + str(d, "client_sent_mail") +
            ", DATA: " + str(d, "client_sent_data");
   }
+  return "";
+}
+
+std::string describe_mta(const core::Event& e) {
+  const auto& d = e.data;
+  const std::string& k = e.kind;
   if (k == "mta.delivery") {
     return str(d, "recipient") + " " + str(d, "status") + " via " + str(d, "relay", "-") + ": " +
            str(d, "reason");
   }
   if (k == "mta.tls")
     return str(d, "trust") + " TLS to " + str(d, "host") + " " + str(d, "version");
+  return "";
+}
+
+std::string describe_harness(const core::Event& e) {
+  const auto& d = e.data;
+  const std::string& k = e.kind;
   if (k == "harness.step") return str(d, "summary");
+  return "";
+}
+
+}  // namespace
+
+std::string describe_event(const core::Event& e) {
+  // One describer per emitter (docs/events/), chosen by the kind's prefix.
+  static const std::vector<std::pair<std::string_view, std::string (*)(const core::Event&)>>
+      describers{
+          {"dns.", &describe_dns},   {"https.", &describe_https}, {"smtp.", &describe_smtp},
+          {"mitm.", &describe_mitm}, {"mta.", &describe_mta},     {"harness.", &describe_harness},
+      };
+  for (const auto& [prefix, describe] : describers) {
+    if (e.kind.rfind(prefix, 0) == 0) return describe(e);
+  }
   return "";
 }
 

@@ -197,15 +197,7 @@ void CommandAdapter::check_programs() const {
   }
 }
 
-void CommandAdapter::start(const LabContext& lab) {
-  if (started_) throw std::logic_error(target_.name + ": start() called twice");
-  if (lab.journal == nullptr) throw std::invalid_argument(target_.name + ": no journal given");
-  if (lab.workdir.empty()) throw std::invalid_argument(target_.name + ": no workdir given");
-  const auto t0 = Clock::now();
-  lab_ = lab;
-  state_dir_ = (fs::path(lab_.workdir) / "state").string();
-  fs::create_directories(state_dir_);
-
+void CommandAdapter::set_variables() {
   raw_ = {{"workdir", lab_.workdir},
           {"state_dir", state_dir_},
           {"ca_bundle", lab_.ca_bundle},
@@ -229,7 +221,9 @@ void CommandAdapter::start(const LabContext& lab) {
     raw_[k] = render(v, lab_raw, where);
     quoted_[k] = render(v, lab_quoted, where);
   }
+}
 
+void CommandAdapter::set_environment() {
   env_ = {{"STSLAB_WORKDIR", lab_.workdir},
           {"STSLAB_STATE_DIR", state_dir_},
           {"STSLAB_LAB_STATE_DIR", state_dir_},
@@ -257,7 +251,19 @@ void CommandAdapter::start(const LabContext& lab) {
     for (auto& change : faketime_env(faketime_library_, lab_.faketime_file))
       env_.push_back(std::move(change));
   }
+}
 
+void CommandAdapter::start(const LabContext& lab) {
+  if (started_) throw std::logic_error(target_.name + ": start() called twice");
+  if (lab.journal == nullptr) throw std::invalid_argument(target_.name + ": no journal given");
+  if (lab.workdir.empty()) throw std::invalid_argument(target_.name + ": no workdir given");
+  const auto t0 = Clock::now();
+  lab_ = lab;
+  state_dir_ = (fs::path(lab_.workdir) / "state").string();
+  fs::create_directories(state_dir_);
+
+  set_variables();
+  set_environment();
   check_programs();
   try {
     start_sender();

@@ -220,18 +220,8 @@ class Reader : public YamlFields {
     }
   }
 
-  CommandManifest manifest() const {
-    const YAML::Node root = load();
-    schema(root, kSchema);
-    only_keys(root, "manifest",
-              {"schema", "title", "submit_mode", "requires", "capabilities", "environment",
-               "commands", "versions", "timeout", "targets", "mutants", "shared_state"});
-    CommandManifest m;
-    m.path = path();
-    // Absolute: commands run in the workdir, and {{data_dir}} must still find helper scripts
-    // when the manifest was named relative to where stslab started (--adapter examples/...).
-    m.dir = fs::absolute(path()).parent_path().string();
-    m.title = optional_scalar(root, "title", "manifest");
+  // submit_mode (oneshot or daemon) and shared_state, which only a one-shot sender may have.
+  void read_submit_mode(const YAML::Node& root, CommandManifest& m) const {
     const auto mode = optional_scalar(root, "submit_mode", "manifest");
     if (mode == "daemon") {
       m.submit_mode = SubmitMode::daemon;
@@ -244,30 +234,22 @@ class Reader : public YamlFields {
         fail(shared, "shared_state: only for one-shot senders (a daemon has one state anyway)");
       }
     }
-    m.requires_programs = strings(root["requires"], "requires");
-    m.environment = environment(root["environment"]);
-    if (!root["commands"].IsDefined()) fail(root, "commands: required (at least 'submit')");
-    commands(root["commands"], m);
-    if (m.submit_mode == SubmitMode::daemon && m.status.empty()) {
-      fail(root["commands"],
-           "commands: a daemon sender needs 'status' to tell what became of "
-           "a message");
-    }
-    if (!m.ready_tcp.empty() && m.start.empty()) {
-      fail(root["commands"], "commands.start: 'ready' without a command");
-    }
-    m.versions = string_map(root["versions"], "versions");
-    if (const auto timeout = root["timeout"]; timeout.IsDefined()) {
-      int seconds = 0;
-      try {
-        seconds = timeout.as<int>();
-      } catch (const YAML::Exception&) {
-        fail(timeout, "timeout: expected a number of seconds");
-      }
-      if (seconds <= 0) fail(timeout, "timeout: expected a positive number of seconds");
-      m.timeout = std::chrono::seconds(seconds);
-    }
+  }
 
+  std::chrono::seconds seconds(const YAML::Node& timeout) const {
+    int n = 0;
+    try {
+      n = timeout.as<int>();
+    } catch (const YAML::Exception&) {
+      fail(timeout, "timeout: expected a number of seconds");
+    }
+    if (n <= 0) fail(timeout, "timeout: expected a positive number of seconds");
+    return std::chrono::seconds(n);
+  }
+
+  // The targets over the capabilities every target starts from (the manifest's own, and what
+  // its commands make possible).
+  void read_targets(const YAML::Node& root, CommandManifest& m) const {
     CommandTarget defaults;
     defaults.capabilities.mta_sts = false;  // a sender claims MTA-STS explicitly
     if (!root["capabilities"].IsDefined()) {
@@ -293,6 +275,37 @@ class Reader : public YamlFields {
       t.capabilities.time_control = t.faketime;
       m.targets[name] = std::move(t);
     }
+  }
+
+  CommandManifest manifest() const {
+    const YAML::Node root = load();
+    schema(root, kSchema);
+    only_keys(root, "manifest",
+              {"schema", "title", "submit_mode", "requires", "capabilities", "environment",
+               "commands", "versions", "timeout", "targets", "mutants", "shared_state"});
+    CommandManifest m;
+    m.path = path();
+    // Absolute: commands run in the workdir, and {{data_dir}} must still find helper scripts
+    // when the manifest was named relative to where stslab started (--adapter examples/...).
+    m.dir = fs::absolute(path()).parent_path().string();
+    m.title = optional_scalar(root, "title", "manifest");
+    read_submit_mode(root, m);
+    m.requires_programs = strings(root["requires"], "requires");
+    m.environment = environment(root["environment"]);
+    if (!root["commands"].IsDefined()) fail(root, "commands: required (at least 'submit')");
+    commands(root["commands"], m);
+    if (m.submit_mode == SubmitMode::daemon && m.status.empty()) {
+      fail(root["commands"],
+           "commands: a daemon sender needs 'status' to tell what became of "
+           "a message");
+    }
+    if (!m.ready_tcp.empty() && m.start.empty()) {
+      fail(root["commands"], "commands.start: 'ready' without a command");
+    }
+    m.versions = string_map(root["versions"], "versions");
+    if (const auto timeout = root["timeout"]; timeout.IsDefined()) m.timeout = seconds(timeout);
+
+    read_targets(root, m);
     if (const auto mutant_node = root["mutants"]; mutant_node.IsDefined()) {
       mutants(mutant_node, m);
     }

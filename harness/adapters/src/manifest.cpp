@@ -137,6 +137,67 @@ class Reader : public YamlFields {
     return t;
   }
 
+  std::vector<Directory> directories(const YAML::Node& dirs) const {
+    std::vector<Directory> out;
+    if (!dirs.IsDefined()) return out;
+    if (!dirs.IsSequence()) fail(dirs, "directories: expected a list");
+    for (std::size_t i = 0; i < dirs.size(); ++i) {
+      const auto where = "directories[" + std::to_string(i) + "]";
+      if (dirs[i].IsScalar()) {
+        out.push_back({scalar(dirs[i], where), ""});
+        continue;
+      }
+      only_keys(dirs[i], where, {"path", "owner", "group", "mode"});
+      Directory d{scalar(dirs[i]["path"], where + ".path"),
+                  optional_scalar(dirs[i], "owner", where)};
+      d.group = optional_scalar(dirs[i], "group", where);
+      if (const auto mode = optional_scalar(dirs[i], "mode", where); !mode.empty()) {
+        if (mode.size() > 4 || mode.find_first_not_of("01234567") != mode.npos) {
+          fail(dirs[i]["mode"], where + ".mode: an octal mode such as 0700, not '" + mode + "'");
+        }
+        d.mode = static_cast<unsigned>(std::stoul(mode, nullptr, 8));
+      }
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  void read_commands(const YAML::Node& commands, Manifest& m) const {
+    only_keys(commands, "commands", {"submit", "flush", "queue", "clear_cache"});
+    for (const char* required : {"submit", "flush", "queue"}) {
+      if (!commands[required].IsDefined()) {
+        fail(commands, std::string("commands: '") + required + "' is required");
+      }
+    }
+    m.submit = command(commands["submit"], "commands.submit", /*may_use_smtp=*/true);
+    m.flush = command(commands["flush"], "commands.flush");
+    m.queue = command(commands["queue"], "commands.queue");
+    if (commands["clear_cache"].IsDefined()) {
+      m.clear_cache = command(commands["clear_cache"], "commands.clear_cache");
+    }
+    if (m.queue.format != "postqueue-json") {
+      fail(commands["queue"], "commands.queue.format: the known formats are: postqueue-json");
+    }
+  }
+
+  std::vector<LogFile> log_files(const YAML::Node& logs) const {
+    std::vector<LogFile> out;
+    if (!logs.IsDefined()) return out;
+    for (std::size_t i = 0; i < logs.size(); ++i) {
+      const auto where = "logs[" + std::to_string(i) + "]";
+      only_keys(logs[i], where, {"file", "when", "rules"});
+      LogFile f;
+      f.file = scalar(logs[i]["file"], where + ".file");
+      f.when = optional_scalar(logs[i], "when", where);
+      const auto rules = logs[i]["rules"];
+      for (std::size_t j = 0; j < rules.size(); ++j) {
+        f.rules.push_back(rule(rules[j], where + ".rules[" + std::to_string(j) + "]"));
+      }
+      out.push_back(std::move(f));
+    }
+    return out;
+  }
+
   Manifest manifest() const {
     const YAML::Node root = load();
     schema(root, "stslab.adapter/1");
@@ -146,27 +207,7 @@ class Reader : public YamlFields {
     Manifest m;
     m.path = path();
     m.dir = fs::path(path()).parent_path().string();
-    if (const auto dirs = root["directories"]; dirs.IsDefined()) {
-      if (!dirs.IsSequence()) fail(dirs, "directories: expected a list");
-      for (std::size_t i = 0; i < dirs.size(); ++i) {
-        const auto where = "directories[" + std::to_string(i) + "]";
-        if (dirs[i].IsScalar()) {
-          m.directories.push_back({scalar(dirs[i], where), ""});
-          continue;
-        }
-        only_keys(dirs[i], where, {"path", "owner", "group", "mode"});
-        Directory d{scalar(dirs[i]["path"], where + ".path"),
-                    optional_scalar(dirs[i], "owner", where)};
-        d.group = optional_scalar(dirs[i], "group", where);
-        if (const auto mode = optional_scalar(dirs[i], "mode", where); !mode.empty()) {
-          if (mode.size() > 4 || mode.find_first_not_of("01234567") != mode.npos) {
-            fail(dirs[i]["mode"], where + ".mode: an octal mode such as 0700, not '" + mode + "'");
-          }
-          d.mode = static_cast<unsigned>(std::stoul(mode, nullptr, 8));
-        }
-        m.directories.push_back(std::move(d));
-      }
-    }
+    m.directories = directories(root["directories"]);
     if (const auto templates = root["templates"]; templates.IsDefined()) {
       for (std::size_t i = 0; i < templates.size(); ++i) {
         const auto where = "templates[" + std::to_string(i) + "]";
@@ -195,22 +236,7 @@ class Reader : public YamlFields {
         }
       }
     }
-    const auto commands = root["commands"];
-    only_keys(commands, "commands", {"submit", "flush", "queue", "clear_cache"});
-    for (const char* required : {"submit", "flush", "queue"}) {
-      if (!commands[required].IsDefined()) {
-        fail(commands, std::string("commands: '") + required + "' is required");
-      }
-    }
-    m.submit = command(commands["submit"], "commands.submit", /*may_use_smtp=*/true);
-    m.flush = command(commands["flush"], "commands.flush");
-    m.queue = command(commands["queue"], "commands.queue");
-    if (commands["clear_cache"].IsDefined()) {
-      m.clear_cache = command(commands["clear_cache"], "commands.clear_cache");
-    }
-    if (m.queue.format != "postqueue-json") {
-      fail(commands["queue"], "commands.queue.format: the known formats are: postqueue-json");
-    }
+    read_commands(root["commands"], m);
     if (const auto versions = root["versions"]; versions.IsDefined()) {
       if (!versions.IsMap()) fail(versions, "versions: expected a map");
       for (const auto& kv : versions) {
@@ -218,20 +244,7 @@ class Reader : public YamlFields {
         m.versions[name] = command(kv.second, "versions." + name);
       }
     }
-    if (const auto logs = root["logs"]; logs.IsDefined()) {
-      for (std::size_t i = 0; i < logs.size(); ++i) {
-        const auto where = "logs[" + std::to_string(i) + "]";
-        only_keys(logs[i], where, {"file", "when", "rules"});
-        LogFile f;
-        f.file = scalar(logs[i]["file"], where + ".file");
-        f.when = optional_scalar(logs[i], "when", where);
-        const auto rules = logs[i]["rules"];
-        for (std::size_t j = 0; j < rules.size(); ++j) {
-          f.rules.push_back(rule(rules[j], where + ".rules[" + std::to_string(j) + "]"));
-        }
-        m.logs.push_back(std::move(f));
-      }
-    }
+    m.logs = log_files(root["logs"]);
     const auto targets = root["targets"];
     if (!targets.IsMap() || targets.size() == 0) fail(targets, "targets: at least one is required");
     for (const auto& kv : targets) {

@@ -199,6 +199,37 @@ void ManifestAdapter::note(const std::string& step, const std::string& service,
   lab_.journal->append(core::Source::mta, "mta.lifecycle", "", target_.name, std::move(extra));
 }
 
+void ManifestAdapter::write_workdir() {
+  const fs::path workdir(lab_.workdir);
+  fs::create_directories(workdir);
+  for (const auto& d : manifest_.directories) {
+    if (!d.owner.empty()) check_reachable(workdir, d.owner);
+  }
+  for (const auto& d : manifest_.directories) {
+    fs::create_directories(workdir / d.path);
+    if (!d.owner.empty() || !d.group.empty()) give_to(workdir / d.path, d.owner, d.group);
+    // chmod, not mkdir's mode: the umask must not take the sticky or group-write bits away.
+    if (d.mode) fs::permissions(workdir / d.path, static_cast<fs::perms>(*d.mode));
+  }
+  for (const auto& [path, content] : render_configs(manifest_, target_, vars_)) {
+    write_file(workdir / path, content);
+    // Backdated: Postfix re-reads a config file younger than two seconds every 300 ms until it
+    // has "cooled down" (dict_load_file), which held `postfix start` for over a second.
+    fs::last_write_time(workdir / path, fs::file_time_type::clock::now() - kRenderedConfigAge);
+  }
+}
+
+void ManifestAdapter::run_prepare() {
+  for (const auto& argv : manifest_.prepare) {
+    const auto spec = spec_for(argv, false);
+    const auto result = run(spec, "", kCommandTimeout);
+    if (!succeeded(result)) {
+      throw std::runtime_error(target_.name + ": " + join(spec.argv) +
+                               " failed: " + describe(result));
+    }
+  }
+}
+
 void ManifestAdapter::start(const LabContext& lab) {
   if (started_) throw std::logic_error(target_.name + ": start() called twice");
   if (lab.journal == nullptr) throw std::invalid_argument(target_.name + ": no journal given");
@@ -220,23 +251,7 @@ void ManifestAdapter::start(const LabContext& lab) {
     }
   }
 
-  const fs::path workdir(lab_.workdir);
-  fs::create_directories(workdir);
-  for (const auto& d : manifest_.directories) {
-    if (!d.owner.empty()) check_reachable(workdir, d.owner);
-  }
-  for (const auto& d : manifest_.directories) {
-    fs::create_directories(workdir / d.path);
-    if (!d.owner.empty() || !d.group.empty()) give_to(workdir / d.path, d.owner, d.group);
-    // chmod, not mkdir's mode: the umask must not take the sticky or group-write bits away.
-    if (d.mode) fs::permissions(workdir / d.path, static_cast<fs::perms>(*d.mode));
-  }
-  for (const auto& [path, content] : render_configs(manifest_, target_, vars_)) {
-    write_file(workdir / path, content);
-    // Backdated: Postfix re-reads a config file younger than two seconds every 300 ms until it
-    // has "cooled down" (dict_load_file), which held `postfix start` for over a second.
-    fs::last_write_time(workdir / path, fs::file_time_type::clock::now() - kRenderedConfigAge);
-  }
+  write_workdir();
   try {
     follow_logs();
     std::lock_guard lock(services_mutex_);
@@ -250,14 +265,7 @@ void ManifestAdapter::start(const LabContext& lab) {
       if (r.spec->early) launch(r);
     }
     const auto prepare_started = Clock::now();
-    for (const auto& argv : manifest_.prepare) {
-      const auto spec = spec_for(argv, false);
-      const auto result = run(spec, "", kCommandTimeout);
-      if (!succeeded(result)) {
-        throw std::runtime_error(target_.name + ": " + join(spec.argv) +
-                                 " failed: " + describe(result));
-      }
-    }
+    run_prepare();
     note("prepared", "", prepare_started);
     // Which PID namespace our programs land in (the lab's, behind core's spawn prefix): a
     // daemon's pid file holds its pid there, and stop() must find it from here.

@@ -79,6 +79,10 @@ class CommandAdapter : public MtaAdapter {
   std::string state_dir_for(const std::string& domain) const;
 
  private:
+  // The template variables (raw and shell-quoted) and the environment of the target's commands,
+  // from the lab and the manifest; start() sets them before anything runs.
+  void set_variables();
+  void set_environment();
   // What the harness keeps of a command's output: its last JSON line and a reason, not 50 MB.
   static constexpr std::size_t kOutputLimit = 64 * 1024;
   struct Record {

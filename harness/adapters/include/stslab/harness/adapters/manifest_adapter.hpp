@@ -76,6 +76,10 @@ class ManifestAdapter : public MtaAdapter {
   void stop() override;
 
  private:
+  // The work directory: its directories (owners, modes) and the rendered config files.
+  void write_workdir();
+  // The manifest's prepare commands, in order; throws naming the first that fails.
+  void run_prepare();
   static constexpr auto kServiceReadyTimeout = std::chrono::seconds(15);
   static constexpr auto kCommandTimeout = std::chrono::seconds(30);
   static constexpr auto kDaemonExitTimeout = std::chrono::seconds(10);
