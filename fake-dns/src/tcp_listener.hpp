@@ -6,9 +6,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
 
-#include "asio_coro.hpp"
 #include "server_context.hpp"
 #include "session_registry.hpp"
+#include "stslab/core/asio_awaitable.hpp"
 
 namespace stslab::dns::detail {
 

@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
-#include "asio_coro.hpp"
 #include "server_context.hpp"
 #include "session_registry.hpp"
+#include "stslab/core/asio_awaitable.hpp"
 
 namespace stslab::dns::detail {
 

@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "asio_coro.hpp"
 #include "server_context.hpp"
+#include "stslab/core/asio_awaitable.hpp"
 
 namespace stslab::dns::detail {
 

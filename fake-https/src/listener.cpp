@@ -4,9 +4,9 @@
 #include <boost/asio/strand.hpp>
 #include <stdexcept>
 
-#include "asio_coro.hpp"
 #include "server_state.hpp"
 #include "session.hpp"
+#include "stslab/core/asio_awaitable.hpp"
 
 namespace stslab::https {
 namespace {

@@ -4,13 +4,13 @@
 #include <cctype>
 #include <cstdint>
 
+#include "stslab/core/names.hpp"
+
 namespace stslab::https {
 namespace {
 
 std::string lower_without_trailing_dot(std::string_view name) {
-  std::string out(name);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string out = core::ascii_lower(std::string(name));
   if (!out.empty() && out.back() == '.') out.pop_back();
   return out;
 }

@@ -5,7 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 
-#include "asio_coro.hpp"
+#include "stslab/core/asio_awaitable.hpp"
 #include "tls_stream.hpp"
 
 namespace stslab::https {

@@ -7,8 +7,8 @@
 #include <span>
 #include <string>
 
-#include "asio_coro.hpp"
 #include "pacer.hpp"
+#include "stslab/core/asio_awaitable.hpp"
 #include "stslab/https/response.hpp"
 #include "tls_stream.hpp"
 

@@ -9,6 +9,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "server_state.hpp"
+#include "stslab/core/names.hpp"
 #include "stslab/core/tls.hpp"
 #include "stslab/https/names.hpp"
 #include "stslab/https/routing.hpp"
@@ -43,9 +44,7 @@ bool closed_by_peer(const boost::system::error_code& ec) {
 json header_object(const http::fields& fields) {
   json out = json::object();
   for (const auto& f : fields) {
-    std::string name = printable(f.name_string());
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string name = core::ascii_lower(printable(f.name_string()));
     const std::string value = printable(f.value());
     if (out.contains(name)) {
       out[name] = out[name].get<std::string>() + ", " + value;

@@ -11,10 +11,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "asio_coro.hpp"
 #include "cert_selector.hpp"
 #include "pacer.hpp"
 #include "response_writer.hpp"
+#include "stslab/core/asio_awaitable.hpp"
 #include "stslab/https/server.hpp"
 #include "tls_stream.hpp"
 

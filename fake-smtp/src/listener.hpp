@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "asio_awaitable.hpp"
+#include "stslab/core/asio_awaitable.hpp"
 #include "stslab/smtp/server.hpp"
 
 namespace stslab::smtp::detail {

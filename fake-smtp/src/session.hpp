@@ -12,8 +12,8 @@
 #include <optional>
 #include <string>
 
-#include "asio_awaitable.hpp"
 #include "server_impl.hpp"
+#include "stslab/core/asio_awaitable.hpp"
 #include "stslab/smtp/protocol.hpp"
 
 namespace stslab::smtp::detail {

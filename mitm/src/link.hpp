@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "asio_awaitable.hpp"
+#include "stslab/core/asio_awaitable.hpp"
 
 namespace stslab::mitm::detail {
 

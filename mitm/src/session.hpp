@@ -10,9 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "asio_awaitable.hpp"
 #include "link.hpp"
 #include "proxy_shared.hpp"
+#include "stslab/core/asio_awaitable.hpp"
 #include "stslab/mitm/tls_sniffer.hpp"
 
 namespace stslab::mitm::detail {

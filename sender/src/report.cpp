@@ -8,6 +8,7 @@
 #include <ostream>
 #include <set>
 
+#include "stslab/core/names.hpp"
 #include "stslab/sender/dkim.hpp"
 #include "stslab/sender/encoding.hpp"
 #include "stslab/sender/report_aggregate.hpp"
@@ -25,13 +26,6 @@ namespace stslab::sender {
 namespace {
 
 constexpr std::time_t kRetryWindow = 24 * 3600;  // RFC 8460 §5.5 (RPT-36)
-
-// Policy domains name state directories: compared and stored in lower case.
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::vector<SessionRecord> read_records(const std::filesystem::path& file, std::ostream& diag) {
   std::vector<SessionRecord> out;
@@ -119,7 +113,7 @@ class Reporter {
     // Every domain with sessions, and every domain with reports still to deliver (retries).
     std::set<std::string> domains;
     for (const auto& rec : records)
-      domains.insert(lower(rec.policy_domain));
+      domains.insert(core::ascii_lower(rec.policy_domain));
     const auto reports_dir = std::filesystem::path(o_.state_dir) / "reports";
     if (std::filesystem::is_directory(reports_dir)) {
       for (const auto& entry : std::filesystem::directory_iterator(reports_dir)) {
@@ -127,7 +121,7 @@ class Reporter {
       }
     }
     for (const auto& domain : domains) {
-      if (!o_.domain.empty() && domain != lower(o_.domain)) continue;
+      if (!o_.domain.empty() && domain != core::ascii_lower(o_.domain)) continue;
       StateLock lock(reports_dir / domain);
       ReportState state(reports_dir / domain);
       state_ = &state;
@@ -152,7 +146,7 @@ class Reporter {
     std::map<std::string, std::size_t> seen, fresh_count;  // by day
     std::vector<SessionRecord> fresh;
     for (const auto& rec : records) {
-      if (lower(rec.policy_domain) != domain) continue;
+      if (core::ascii_lower(rec.policy_domain) != domain) continue;
       const auto n = seen[rec.day]++;
       if (rec.day == today && n < reported_today) continue;
       ++fresh_count[rec.day];

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "stslab/core/names.hpp"
+
 namespace stslab::harness::adapters {
 namespace {
 
@@ -44,12 +46,6 @@ void take_fields(const nlohmann::json& j, DeliveryReport& report) {
       report.details[key] = value;
     }
   }
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 }  // namespace
@@ -140,7 +136,7 @@ nlohmann::json delivery_event_data(const DeliveryReport& report, const std::stri
 std::string relay_host(const nlohmann::json& event_data) {
   const auto relay = text_field(event_data, "relay");
   if (relay == "none") return {};
-  return lower(relay.substr(0, relay.find('[')));
+  return core::ascii_lower(relay.substr(0, relay.find('[')));
 }
 
 }  // namespace stslab::harness::adapters

@@ -3,14 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "stslab/core/names.hpp"
+
 namespace stslab::harness::adapters {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::string text(const nlohmann::json& data, const char* key) {
   const auto it = data.find(key);
@@ -22,7 +18,7 @@ std::pair<std::string, std::string> split_relay(const std::string& relay) {
   const auto open = relay.find('[');
   if (open == std::string::npos) return {};
   const auto close = relay.find(']', open);
-  return {lower(relay.substr(0, open)),
+  return {core::ascii_lower(relay.substr(0, open)),
           close == std::string::npos ? std::string() : relay.substr(open + 1, close - open - 1)};
 }
 
@@ -31,7 +27,7 @@ std::pair<std::string, std::string> split_relay(const std::string& relay) {
 std::string recipient_domain(std::string_view recipient) {
   const auto at = recipient.rfind('@');
   return at == std::string_view::npos ? std::string()
-                                      : lower(std::string(recipient.substr(at + 1)));
+                                      : core::ascii_lower(std::string(recipient.substr(at + 1)));
 }
 
 LogParser::LogParser(const std::vector<LogRule>& rules) {
@@ -63,7 +59,7 @@ std::vector<MtaEvent> LogParser::feed(std::string_view line) {
       return {std::move(e)};
     }
     if (e.kind == "mta.delivery") return on_delivery(std::move(e));
-    e.domain = lower(text(e.data, "domain"));
+    e.domain = core::ascii_lower(text(e.data, "domain"));
     if (e.domain.empty()) e.domain = recipient_domain(text(e.data, "recipient"));
     return {std::move(e)};
   }
@@ -72,8 +68,8 @@ std::vector<MtaEvent> LogParser::feed(std::string_view line) {
 
 void LogParser::on_tls(MtaEvent& e) {
   auto& d = e.data;
-  d["trust"] = lower(text(d, "trust"));
-  d["host"] = lower(text(d, "host"));
+  d["trust"] = core::ascii_lower(text(d, "trust"));
+  d["host"] = core::ascii_lower(text(d, "host"));
   e.domain = e.host = text(d, "host");
   TlsSession session;
   session.host = e.host;
@@ -85,7 +81,7 @@ void LogParser::on_tls(MtaEvent& e) {
 
 std::vector<MtaEvent> LogParser::on_delivery(MtaEvent e) {
   auto& d = e.data;
-  d["status"] = lower(text(d, "status"));
+  d["status"] = core::ascii_lower(text(d, "status"));
   const auto status = text(d, "status");
   const auto queue_id = text(d, "queue_id");
   const auto recipient = text(d, "recipient");
@@ -121,7 +117,7 @@ std::vector<MtaEvent> LogParser::on_delivery(MtaEvent e) {
     if (it != tls_by_pid_.end()) {
       auto& session = it->second;
       const bool same_relay = session.host == relay_host && session.address == relay_address;
-      if (same_relay && session.recipients.insert(lower(recipient)).second) {
+      if (same_relay && session.recipients.insert(core::ascii_lower(recipient)).second) {
         d["tls"] = session.facts;
       } else {
         tls_by_pid_.erase(it);
