@@ -1,7 +1,8 @@
-// Shared plumbing for the built-in attacks: the spec they were made from, and the register
-// functions that attacks/builtin.cpp calls.
+// Shared plumbing for the built-in attacks: the spec they were made from, the answer to a
+// STARTTLS the attacker refuses itself, and the register functions attacks/builtin.cpp calls.
 #pragma once
 
+#include <string>
 #include <utility>
 
 #include "stslab/mitm/attack.hpp"
@@ -17,6 +18,18 @@ class BasicAttack : public Attack {
  private:
   AttackSpec spec_;
 };
+
+// The client's plaintext STARTTLS answered by the attacker with `reply` (the MX never sees it),
+// journalled as `action`; any other command passes.
+inline CommandDecision answer_starttls(const Command& command, std::string reply,
+                                       std::string action) {
+  if (!command.is("STARTTLS") || command.phase != Phase::plaintext) return {};
+  CommandDecision d;
+  d.kind = CommandDecision::Kind::answer;
+  d.reply = {std::move(reply)};
+  d.action = std::move(action);
+  return d;
+}
 
 void register_pass(AttackRegistry& registry);
 void register_strip_starttls(AttackRegistry& registry);

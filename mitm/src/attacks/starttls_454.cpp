@@ -10,12 +10,7 @@ class Starttls454 final : public BasicAttack {
   using BasicAttack::BasicAttack;
 
   CommandDecision on_command(const Command& command) const override {
-    if (!command.is("STARTTLS") || command.phase != Phase::plaintext) return {};
-    CommandDecision d;
-    d.kind = CommandDecision::Kind::answer;
-    d.reply = {"454 4.7.0 TLS not available"};
-    d.action = "answered STARTTLS with 454";
-    return d;
+    return answer_starttls(command, "454 4.7.0 TLS not available", "answered STARTTLS with 454");
   }
 };
 }  // namespace

@@ -10,12 +10,8 @@ class StripStarttls final : public BasicAttack {
   using BasicAttack::BasicAttack;
 
   CommandDecision on_command(const Command& command) const override {
-    if (!command.is("STARTTLS") || command.phase != Phase::plaintext) return {};
-    CommandDecision d;
-    d.kind = CommandDecision::Kind::answer;
-    d.reply = {"502 5.5.1 STARTTLS not implemented"};
-    d.action = "answered STARTTLS with 502";
-    return d;
+    return answer_starttls(command, "502 5.5.1 STARTTLS not implemented",
+                           "answered STARTTLS with 502");
   }
 
   ReplyDecision on_reply(const Command& command, Reply& reply) const override {
