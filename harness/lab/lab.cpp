@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <atomic>
 #include <fstream>
 #include <iostream>
 
@@ -75,8 +76,10 @@ std::unique_ptr<Lab> Lab::open(const LabOptions& options) {
   }
   // On a signal: kill the lab's PID namespace (every MTA process with it) and drop the work
   // directory unless kept. The network and mount namespaces vanish with this process.
-  on_termination("stslab", [ns = &*lab->namespace_, dir = lab->workdir_, keep = options.keep](int) {
-    ns->kill_all();
+  lab->armed_ = std::make_shared<std::atomic<LabNamespace*>>(&*lab->namespace_);
+  on_termination("stslab", [armed = lab->armed_, dir = lab->workdir_, keep = options.keep](int) {
+    // Disarmed by close(): the namespaces are gone by then, and the Lab may be too.
+    if (LabNamespace* ns = armed->load()) ns->kill_all();
     if (!keep) {
       std::error_code ignored;
       fs::remove_all(dir, ignored);
@@ -134,6 +137,7 @@ void Lab::close() {
     std::ofstream out(workdir_ / "journal.jsonl");
     journal_.write_jsonl(out);
   }
+  if (armed_) armed_->store(nullptr);  // from here on this thread does the killing
   if (namespace_) namespace_->kill_all();
   if (journal_.dropped() > 0) {
     std::cerr << "stslab: the journal reached its bound; " << journal_.dropped()

@@ -5,6 +5,7 @@
 // termination.hpp, the one place signals are handled.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -67,6 +68,8 @@ class Lab {
   core::LabPki pki_;
   core::Journal journal_;
   std::optional<LabNamespace> namespace_;
+  // What the Ctrl-C teardown kills: the namespace while the lab is open, nullptr after close().
+  std::shared_ptr<std::atomic<LabNamespace*>> armed_;
   std::unique_ptr<LabServices> services_;
   std::unique_ptr<ReportCollector> collector_;
   bool closed_ = false;
