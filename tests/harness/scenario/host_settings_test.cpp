@@ -50,7 +50,8 @@ TEST(HostSettings, PolicyHostSettingsChangeItsVhost) {
 TEST(HostSettings, APolicyCanTrickle) {
   TempCatalog cat;
   const auto s = cat.load("a.yaml", scenario_with("policy_host: {trickle: {interval_ms: 250}}\n"));
-  const auto& policy = policy_vhost_of(s).routes.at("/.well-known/mta-sts.txt");
+  const auto vhost = policy_vhost_of(s);
+  const auto& policy = vhost.routes.at("/.well-known/mta-sts.txt");
   EXPECT_EQ(policy.trickle.chunk_bytes, 1u);
   EXPECT_EQ(policy.trickle.interval, std::chrono::milliseconds(250));
   const auto errors =
