@@ -80,10 +80,7 @@ std::unique_ptr<Lab> Lab::open(const LabOptions& options) {
   on_termination("stslab", [armed = lab->armed_, dir = lab->workdir_, keep = options.keep](int) {
     // Disarmed by close(): the namespaces are gone by then, and the Lab may be too.
     if (LabNamespace* ns = armed->load()) ns->kill_all();
-    if (!keep) {
-      std::error_code ignored;
-      fs::remove_all(dir, ignored);
-    }
+    if (!keep) remove_after_exit(dir.string());
   });
   set_child_environment(lab->workdir_, files);
   try {

@@ -2,12 +2,17 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <iostream>
+#include <string>
 #include <thread>
+
+extern char** environ;
 
 namespace stslab::harness {
 namespace {
@@ -40,6 +45,17 @@ void on_termination(const char* who, std::function<void(int signal)> teardown) {
     teardown(sig);
     _exit(128 + sig);
   }).detach();
+}
+
+void remove_after_exit(const std::string& dir) {
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+  // "kill -0" also succeeds on a zombie, so the helper waits until this process is reaped.
+  const std::string script = "while kill -0 " + std::to_string(getpid()) +
+                             " 2>/dev/null; do sleep 0.05; done; rm -rf -- \"$0\"";
+  const char* argv[] = {"sh", "-c", script.c_str(), dir.c_str(), nullptr};
+  pid_t pid = 0;
+  posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ);
 }
 
 bool termination_requested() {

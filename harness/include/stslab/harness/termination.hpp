@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 
 namespace stslab::harness {
 
@@ -14,6 +15,12 @@ void block_termination_signals();
 // Blocks them (if not yet) and starts the thread that, on the first one, says so on stderr
 // (naming `who`), runs `teardown(signal)` and calls _exit(128 + signal). Call once per process.
 void on_termination(const char* who, std::function<void(int signal)> teardown);
+
+// For a teardown: removes `dir` now and once more after this process has exited. Until the
+// signal thread's _exit the other threads run on and may write into it again (a sender's state
+// directory), so a helper started here (/bin/sh, outside the lab's PID namespace) waits for
+// this process to be gone and removes what was written after.
+void remove_after_exit(const std::string& dir);
 
 // True once a termination signal was taken (the teardown runs or has run).
 bool termination_requested();
