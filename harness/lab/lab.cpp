@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "stslab/core/process.hpp"
 #include "stslab/harness/termination.hpp"
 
 namespace stslab::harness {
@@ -79,7 +80,10 @@ std::unique_ptr<Lab> Lab::open(const LabOptions& options) {
   lab->armed_ = std::make_shared<std::atomic<LabNamespace*>>(&*lab->namespace_);
   on_termination("stslab", [armed = lab->armed_, dir = lab->workdir_, keep = options.keep](int) {
     // Disarmed by close(): the namespaces are gone by then, and the Lab may be too.
-    if (LabNamespace* ns = armed->load()) ns->kill_all();
+    // The other threads run on until _exit: what they start from now on must not run outside
+    // the lab, where nothing would end it, so it runs behind a program that fails.
+    core::set_spawn_prefix({"/bin/false"});
+    if (LabNamespace* ns = armed->load()) ns->kill_all({"/bin/false"});
     if (!keep) remove_after_exit(dir.string());
   });
   set_child_environment(lab->workdir_, files);

@@ -118,9 +118,9 @@ LabNamespace::~LabNamespace() {
   kill_all();
 }
 
-void LabNamespace::kill_all() {
+void LabNamespace::kill_all(std::vector<std::string> prefix_after) {
   if (reaper_ <= 0) return;
-  core::set_spawn_prefix({});
+  core::set_spawn_prefix(std::move(prefix_after));
   kill(reaper_, SIGKILL);
   waitpid(reaper_, nullptr, 0);
   reaper_ = -1;

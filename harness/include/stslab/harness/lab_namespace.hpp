@@ -14,6 +14,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace stslab::harness {
 
@@ -45,7 +46,9 @@ class LabNamespace {
 
   // Kills every process in the lab's PID namespace at once (SIGKILL to its init). Idempotent;
   // the destructor calls it. Adapters stop their MTA gracefully before this.
-  void kill_all();
+  // What later spawns run behind is `prefix_after` (none by default): Ctrl-C passes a program
+  // that fails, so that what other threads start until exit cannot run outside the lab.
+  void kill_all(std::vector<std::string> prefix_after = {});
 
   pid_t reaper_pid() const { return reaper_; }
 
