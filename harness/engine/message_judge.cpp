@@ -37,7 +37,8 @@ void credit_withheld(MessageResult& mr, const Scenario& scenario, const Classifi
   if (const auto fetch = enforce_policy_fetch(events, domain, served, withheld_at)) {
     mr.reason +=
         "; it had fetched the enforce policy before (event " + std::to_string(*fetch) + ")";
-    mr.evidence.push_back(evidence_lines(events, {*fetch}).front());
+    const auto fetch_lines = evidence_lines(events, {*fetch});
+    mr.evidence.insert(mr.evidence.end(), fetch_lines.begin(), fetch_lines.end());
     return;
   }
   const bool must_fetch = scenario.expect_policy_fetch;

@@ -79,10 +79,11 @@ std::unique_ptr<Lab> Lab::open(const LabOptions& options) {
   // directory unless kept. The network and mount namespaces vanish with this process.
   lab->armed_ = std::make_shared<std::atomic<LabNamespace*>>(&*lab->namespace_);
   on_termination("stslab", [armed = lab->armed_, dir = lab->workdir_, keep = options.keep](int) {
-    // Disarmed by close(): the namespaces are gone by then, and the Lab may be too.
     // The other threads run on until _exit: what they start from now on must not run outside
-    // the lab, where nothing would end it, so it runs behind a program that fails.
+    // the lab, where nothing would end it, so it runs behind a program that fails (kill_all
+    // would otherwise drop the prefix to none).
     core::set_spawn_prefix({"/bin/false"});
+    // Disarmed by close(): the namespaces are gone by then, and the Lab may be too.
     if (LabNamespace* ns = armed->load()) ns->kill_all({"/bin/false"});
     if (!keep) remove_after_exit(dir.string());
   });

@@ -58,8 +58,9 @@ class StepReader {
   };
   // A reader of one step word: fills `step`; false after recording an error.
   using WordReader = bool (StepReader::*)(Step& step, const StepSite& at);
-  // The step words: whether a word takes an argument, the capability it implies the target
-  // has (docs/scenario-format.md "Capabilities"), and its reader. The one list of steps.
+  // The step words: whether a word takes an argument, the capabilities it implies the target
+  // has (capability_words.hpp; docs/scenario-format.md, `needs`), and its reader. The one list
+  // of steps.
   struct StepWord {
     std::string_view word;
     bool takes_argument;

@@ -15,7 +15,7 @@ namespace stslab::harness::detail {
 struct Timeline {
   std::vector<Step> steps;
   std::map<std::string, int> sent;         // message name -> line of its send step
-  std::vector<std::string> implied_needs;  // from flush, advance, clear_cache
+  std::vector<std::string> implied_needs;  // from flush, advance, clear_cache, report
 };
 
 // `world` is the world before the first step. With `world_known` false (the base world could not

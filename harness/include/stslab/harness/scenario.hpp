@@ -197,8 +197,9 @@ struct Scenario {
   // `expect_policy_fetch: true`: fetching the enforce policy is what the scenario tests, so a
   // withheld message without a fetch FAILs; otherwise it is only INCONCLUSIVE (policy_evidence).
   bool expect_policy_fetch = false;
-  // Capabilities: "flush", "clear-cache", "time", "tls-rpt", "mta-sts"; sorted. Declared ones
-  // plus those the steps imply (flush -> flush, clear_cache -> clear-cache, advance -> time).
+  // Capability words (capability_words.hpp), sorted: the declared ones plus those the steps
+  // imply (flush -> flush, clear_cache -> clear-cache, advance -> time, report -> tls-rpt and
+  // report-trigger) and expect_report's tls-rpt.
   std::vector<std::string> needs;
   SourceLocation where;
 
