@@ -4,6 +4,8 @@
 #include <cctype>
 #include <ostream>
 
+#include "stslab/core/events/harness.hpp"
+
 namespace stslab::core {
 
 std::string_view to_string(Source s) {
@@ -127,12 +129,12 @@ std::uint64_t Journal::append(Source source, std::string kind, std::string domai
     if (dropped_ > 0 || bytes_ + size > limits_.max_bytes) {
       if (dropped_++ > 0) return events_.size();
       // The first event over the bound is replaced by the overflow note (it is small).
-      nlohmann::json note = {{"max_bytes", limits_.max_bytes},
-                             {"first_dropped_kind", e.kind},
-                             {"first_dropped_domain", e.domain}};
-      e.source = Source::harness;
-      e.kind = "journal.overflow";
-      e.data = std::move(note);
+      const events::JournalOverflow note{.max_bytes = limits_.max_bytes,
+                                         .first_dropped_kind = e.kind,
+                                         .first_dropped_domain = e.domain};
+      e.source = events::JournalOverflow::source;
+      e.kind = events::JournalOverflow::kind;
+      e.data = events::to_data(note);
       e.domain.clear();
       e.host.clear();
     }

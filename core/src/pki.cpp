@@ -194,6 +194,10 @@ CertProfile parse_cert_profile(std::string_view name) {
       "untrusted-ca)");
 }
 
+bool verifies_for_its_host(CertProfile p) {
+  return p == CertProfile::valid || p == CertProfile::wildcard;
+}
+
 KeyType parse_key_type(std::string_view name) {
   const std::string wanted = dashed(name);
   if (wanted == "rsa2048" || wanted == "rsa") return KeyType::rsa2048;

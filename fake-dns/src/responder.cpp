@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "stslab/core/events/dns.hpp"
 #include "stslab/dns/name.hpp"
 
 namespace stslab::dns {
@@ -18,21 +19,31 @@ std::string asked_name(const ldns_rdf* qname) {
   return text;
 }
 
-Exchange bad_query(std::string_view reason, std::string_view detail, Transport transport,
-                   std::string_view client, std::string_view server,
-                   std::span<const std::uint8_t> message) {
+// The exchange that journals `event` (about `domain`), with no reply yet.
+template <class Event>
+Exchange exchange_of(const Event& event, std::string domain = "") {
   Exchange ex;
-  ex.kind = "dns.bad_query";
-  ex.data = {{"reason", reason}, {"detail", detail}, {"transport", to_string(transport)},
-             {"client", client}, {"server", server}, {"size", message.size()},
-             {"rcode", nullptr}, {"id", nullptr}};
-  if (message.size() >= LDNS_HEADER_SIZE) ex.data["id"] = LDNS_ID_WIRE(message.data());
+  ex.kind = Event::kind;
+  ex.domain = std::move(domain);
+  ex.data = core::events::to_data(event);
   return ex;
+}
+
+core::events::DnsBadQuery bad_query(std::string_view reason, std::string_view detail,
+                                    Transport transport, std::string_view client,
+                                    std::string_view server, std::size_t size) {
+  return {.client = std::string(client),
+          .server = std::string(server),
+          .transport = std::string(to_string(transport)),
+          .reason = std::string(reason),
+          .detail = std::string(detail),
+          .size = size};
 }
 
 // A reply of just a header, for queries whose question cannot be trusted: it keeps the ID,
 // opcode and RD of the query so the client can match it.
-Exchange with_header_reply(Exchange ex, std::span<const std::uint8_t> message, unsigned rcode) {
+Exchange with_header_reply(core::events::DnsBadQuery event, std::span<const std::uint8_t> message,
+                           unsigned rcode) {
   PktPtr reply(ldns_pkt_new());
   ldns_pkt_set_id(reply.get(), LDNS_ID_WIRE(message.data()));
   ldns_pkt_set_qr(reply.get(), true);
@@ -40,8 +51,9 @@ Exchange with_header_reply(Exchange ex, std::span<const std::uint8_t> message, u
   ldns_pkt_set_rd(reply.get(), LDNS_RD_WIRE(message.data()) != 0);
   ldns_pkt_set_ra(reply.get(), true);
   ldns_pkt_set_rcode(reply.get(), static_cast<std::uint8_t>(rcode));
+  event.rcode = rcode_mnemonic(rcode);
+  Exchange ex = exchange_of(event);
   ex.reply = to_wire(reply.get());
-  ex.data["rcode"] = rcode_mnemonic(rcode);
   return ex;
 }
 
@@ -102,32 +114,23 @@ Exchange answer(const ldns_pkt* query, Transport transport, const Zone& zone,
   const ldns_rr_type qtype = ldns_rr_get_type(question);
   const ldns_rr_class qclass = ldns_rr_get_class(question);
 
-  Exchange ex;
-  ex.kind = "dns.query";
-  ex.domain = display_name(qname);
-  ex.data = {
-      {"qname", asked_name(qname)},
-      {"qtype", type_mnemonic(qtype)},
-      {"qclass", qclass == LDNS_RR_CLASS_IN ? std::string("IN") : "CLASS" + std::to_string(qclass)},
-      {"id", ldns_pkt_id(query)},
-      {"transport", to_string(transport)},
-      {"client", client},
-      {"server", server},
-      {"edns", edns_json(query)},
-      {"rcode", nullptr},
-      {"answer_count", 0},
-      {"answers", nlohmann::json::array()},
-      {"truncated", false},
-      {"fault", nullptr},
-      {"scripted", false}};
+  core::events::DnsQuery event{
+      .client = std::string(client),
+      .server = std::string(server),
+      .transport = std::string(to_string(transport)),
+      .qname = asked_name(qname),
+      .qtype = type_mnemonic(qtype),
+      .qclass = qclass == LDNS_RR_CLASS_IN ? std::string("IN") : "CLASS" + std::to_string(qclass),
+      .id = ldns_pkt_id(query),
+      .edns = edns_json(query)};
 
   const Lookup lookup = zone.lookup(qname, qtype);
-  ex.data["scripted"] = lookup.scripted;
+  event.scripted = lookup.scripted;
   const bool truncate_fault = lookup.fault == Fault::truncate;
   // A truncate fault only applies over UDP; over TCP the client gets the real answer.
   if (lookup.fault && !(truncate_fault && transport == Transport::tcp))
-    ex.data["fault"] = to_string(*lookup.fault);
-  if (lookup.fault == Fault::timeout) return ex;  // no reply at all
+    event.fault = std::string(to_string(*lookup.fault));
+  if (lookup.fault == Fault::timeout) return exchange_of(event, display_name(qname));  // no reply
 
   unsigned rcode = lookup.rcode;
   bool with_records = true;
@@ -162,14 +165,13 @@ Exchange answer(const ldns_pkt* query, Transport transport, const Zone& zone,
     wire = to_wire(reply.get());
   }
 
-  nlohmann::json answers = nlohmann::json::array();
   const ldns_rr_list* sent = ldns_pkt_answer(reply.get());
   for (std::size_t i = 0; i < ldns_rr_list_rr_count(sent); ++i)
-    answers.push_back(to_string(ldns_rr_list_rr(sent, i)));
-  ex.data["rcode"] = rcode_mnemonic(rcode);
-  ex.data["answer_count"] = answers.size();
-  ex.data["answers"] = std::move(answers);
-  ex.data["truncated"] = truncated;
+    event.answers.push_back(to_string(ldns_rr_list_rr(sent, i)));
+  event.rcode = rcode_mnemonic(rcode);
+  event.answer_count = event.answers.size();
+  event.truncated = truncated;
+  Exchange ex = exchange_of(event, display_name(qname));
   ex.reply = std::move(wire);
   return ex;
 }
@@ -178,11 +180,14 @@ Exchange respond_unchecked(std::span<const std::uint8_t> message, Transport tran
                            const Zone& zone, const ResponderLimits& limits, std::string_view client,
                            std::string_view server) {
   auto bad = [&](std::string_view reason, std::string_view detail) {
-    return bad_query(reason, detail, transport, client, server, message);
+    auto event = bad_query(reason, detail, transport, client, server, message.size());
+    if (message.size() >= LDNS_HEADER_SIZE) event.id = LDNS_ID_WIRE(message.data());
+    return event;
   };
-  if (message.size() < LDNS_HEADER_SIZE) return bad("short_header", "shorter than a DNS header");
+  if (message.size() < LDNS_HEADER_SIZE)
+    return exchange_of(bad("short_header", "shorter than a DNS header"));
   // Never answer a response: two servers could bounce error replies at each other forever.
-  if (LDNS_QR_WIRE(message.data())) return bad("response", "QR bit set");
+  if (LDNS_QR_WIRE(message.data())) return exchange_of(bad("response", "QR bit set"));
 
   const std::size_t max = transport == Transport::udp ? limits.max_udp_query : limits.max_tcp_query;
   if (message.size() > max)
@@ -226,24 +231,16 @@ Exchange respond(std::span<const std::uint8_t> message, Transport transport, con
 
 Exchange transport_error(std::string_view reason, std::string_view detail, Transport transport,
                          std::string_view client, std::string_view server, std::size_t size) {
-  Exchange ex;
-  ex.kind = "dns.bad_query";
-  ex.data = {{"reason", reason}, {"detail", detail}, {"transport", to_string(transport)},
-             {"client", client}, {"server", server}, {"size", size},
-             {"rcode", nullptr}, {"id", nullptr}};
-  return ex;
+  return exchange_of(bad_query(reason, detail, transport, client, server, size));
 }
 
 Exchange server_error(std::string_view what, Transport transport, std::string_view client,
                       std::string_view server, std::size_t size) {
-  Exchange ex;
-  ex.kind = "dns.error";
-  ex.data = {{"what", what},
-             {"transport", to_string(transport)},
-             {"client", client},
-             {"server", server},
-             {"size", size}};
-  return ex;
+  return exchange_of(core::events::DnsError{.client = std::string(client),
+                                            .server = std::string(server),
+                                            .transport = std::string(to_string(transport)),
+                                            .what = std::string(what),
+                                            .size = size});
 }
 
 }  // namespace stslab::dns

@@ -7,6 +7,7 @@
 #include "server_state.hpp"
 #include "session.hpp"
 #include "stslab/core/asio_awaitable.hpp"
+#include "stslab/core/events/https.hpp"
 
 namespace stslab::https {
 namespace {
@@ -27,8 +28,9 @@ net::awaitable<void> accept_loop(std::shared_ptr<HttpsServer::State> state,
     if (!acceptor->is_open() || ec == net::error::operation_aborted) co_return;
     if (ec) {
       // Out of descriptors or similar: note it and back off a little instead of spinning.
-      state->journal.append(core::Source::https, "https.error", "", "",
-                            {{"stage", "accept"}, {"error", ec.message()}});
+      core::events::append(state->journal,
+                           core::events::HttpsError{.stage = "accept", .error = ec.message()}, "",
+                           "");
       net::steady_timer pause(acceptor->get_executor(), std::chrono::milliseconds(50));
       co_await pause.async_wait(net::redirect_error(net::use_awaitable, ec));
       continue;

@@ -9,6 +9,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "server_state.hpp"
+#include "stslab/core/events/https.hpp"
 #include "stslab/core/names.hpp"
 #include "stslab/core/tls.hpp"
 #include "stslab/https/names.hpp"
@@ -25,8 +26,16 @@ std::string endpoint_string(const net::ip::tcp::endpoint& e) {
   return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(e.port());
 }
 
-json or_null(const std::string& s) {
-  return s.empty() ? json(nullptr) : json(s);
+template <class Event, class Facts>
+Event with_connection(Event event, const Facts& facts) {
+  event.local = facts.local;
+  event.peer = facts.peer;
+  event.sni = facts.sni;
+  return event;
+}
+
+std::optional<std::string> none_if_empty(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
 // Errors meaning "the request was not HTTP": they get a 400 before we hang up.
@@ -116,34 +125,30 @@ net::awaitable<bool> Session::handshake() {
                                    net::redirect_error(net::use_awaitable, ec));
   tcp.expires_never();
 
-  json data = connection_facts();
+  auto event = with_connection(core::events::HttpsTls{}, connection_facts());
   const bool chose = selection_.client_hello_seen;
-  data["ok"] = !ec;
-  data["vhost"] = or_null(selection_.vhost);
-  data["selected_by"] = chose ? json(selection_.selected_by) : json(nullptr);
-  data["unknown_sni"] = chose && selection_.sni && selection_.selected_by == "fallback";
-  data["cert_host"] = chose ? json(selection_.cert_host) : json(nullptr);
-  data["cert_profile"] = chose ? json(core::to_string(selection_.cert_profile)) : json(nullptr);
-  data["alert_sent"] = selection_.alert_sent
-                           ? json(SSL_alert_desc_string_long(*selection_.alert_sent))
-                           : json(nullptr);
+  event.ok = !ec;
+  event.vhost = none_if_empty(selection_.vhost);
+  if (chose) {
+    event.selected_by = selection_.selected_by;
+    event.cert_host = selection_.cert_host;
+    event.cert_profile = std::string(core::to_string(selection_.cert_profile));
+  }
+  event.unknown_sni = chose && selection_.sni && selection_.selected_by == "fallback";
+  if (selection_.alert_sent) event.alert_sent = SSL_alert_desc_string_long(*selection_.alert_sent);
   if (!ec) {
     const json facts = core::session_facts(stream_.native_handle());
-    data["version"] = facts["version"];
-    data["cipher"] = facts["cipher"];
-    data["error"] = nullptr;
-    data["alert"] = nullptr;
+    event.version = core::events::text_or_none(facts["version"]);
+    event.cipher = core::events::text_or_none(facts["cipher"]);
   } else {
-    data["version"] = nullptr;
-    data["cipher"] = nullptr;
-    data["error"] = closing_                      ? "server stopping"
-                    : ec == beast::error::timeout ? "handshake timeout"
-                                                  : core::describe_tls_error(ec);
-    data["alert"] = or_null(core::received_alert(ec));
+    event.error = closing_                      ? "server stopping"
+                  : ec == beast::error::timeout ? "handshake timeout"
+                                                : core::describe_tls_error(ec);
+    event.alert = none_if_empty(core::received_alert(ec));
   }
-  state_->journal.append(core::Source::https, "https.tls",
-                         selection_.sni ? printable(*selection_.sni) : std::string(),
-                         selection_.vhost, std::move(data));
+  core::events::append(state_->journal, event,
+                       selection_.sni ? printable(*selection_.sni) : std::string(),
+                       selection_.vhost);
   co_return !ec;
 }
 
@@ -289,10 +294,9 @@ net::awaitable<void> Session::shutdown_tls() {
   tcp.expires_never();
 }
 
-json Session::connection_facts() const {
-  return {{"local", endpoint_string(local_)},
-          {"peer", endpoint_string(peer_)},
-          {"sni", selection_.sni ? json(printable(*selection_.sni)) : json(nullptr)}};
+Session::ConnectionFacts Session::connection_facts() const {
+  return {endpoint_string(local_), endpoint_string(peer_),
+          selection_.sni ? std::optional<std::string>(printable(*selection_.sni)) : std::nullopt};
 }
 
 std::string Session::journal_domain(const std::string& raw_host) const {
@@ -305,36 +309,34 @@ void Session::journal_request(const Request& req, const std::string& raw_host,
                               const std::string& vhost, const char* routed_by,
                               std::string_view outcome, std::size_t request_body_bytes,
                               unsigned status, const WriteOutcome& w) {
-  json data = connection_facts();
-  data["method"] = printable(req.method_string());
-  data["target"] = printable(req.target());
-  data["host_header"] =
-      req.find(http::field::host) == req.end() ? json(nullptr) : json(printable(raw_host));
-  data["headers"] = header_object(req);
-  data["vhost"] = or_null(vhost);
-  data["routed_by"] = routed_by ? json(routed_by) : json(nullptr);
-  data["outcome"] = outcome;
-  data["scripted"] = outcome == "scripted" || outcome == "post_sink";
-  data["request_body_bytes"] = request_body_bytes;
-  data["status"] = status;
-  data["body_bytes_sent"] = w.body_bytes_sent;
-  data["completed"] = w.completed;
-  data["cut_short"] = w.cut_short;
-  data["error"] = or_null(w.error);
-  state_->journal.append(core::Source::https, "https.request", journal_domain(raw_host), vhost,
-                         std::move(data));
+  auto event = with_connection(core::events::HttpsRequest{}, connection_facts());
+  event.method = printable(req.method_string());
+  event.target = printable(req.target());
+  if (req.find(http::field::host) != req.end()) event.host_header = printable(raw_host);
+  event.headers = header_object(req);
+  event.vhost = none_if_empty(vhost);
+  if (routed_by) event.routed_by = routed_by;
+  event.outcome = outcome;
+  event.scripted = outcome == "scripted" || outcome == "post_sink";
+  event.request_body_bytes = request_body_bytes;
+  event.status = status;
+  event.body_bytes_sent = w.body_bytes_sent;
+  event.completed = w.completed;
+  event.cut_short = w.cut_short;
+  event.error = none_if_empty(w.error);
+  core::events::append(state_->journal, event, journal_domain(raw_host), vhost);
 }
 
 void Session::journal_error(const char* stage, const std::string& error,
                             std::optional<unsigned> status_sent) {
-  json data = connection_facts();
-  data["stage"] = stage;
-  data["error"] = error;
-  data["status_sent"] = status_sent ? json(*status_sent) : json(nullptr);
-  data["requests_served"] = requests_served_;
-  state_->journal.append(core::Source::https, "https.error",
-                         selection_.sni ? printable(*selection_.sni) : std::string(),
-                         selection_.vhost, std::move(data));
+  auto event = with_connection(core::events::HttpsError{}, connection_facts());
+  event.stage = stage;
+  event.error = error;
+  event.status_sent = status_sent;
+  event.requests_served = requests_served_;
+  core::events::append(state_->journal, event,
+                       selection_.sni ? printable(*selection_.sni) : std::string(),
+                       selection_.vhost);
 }
 
 std::uint64_t Session::store_post(const Request& req, const std::string& raw_host,
@@ -352,20 +354,20 @@ std::uint64_t Session::store_post(const Request& req, const std::string& raw_hos
   post.body = req.body();
   post.peer = endpoint_string(peer_);
 
-  json data = connection_facts();
-  data["id"] = post.id;
-  data["path"] = printable(post.path);
-  data["target"] = printable(post.target);
-  data["content_type"] = printable(post.content_type);
-  data["content_encoding"] = printable(post.content_encoding);
-  data["body_bytes"] = post.body.size();
-  data["headers"] = header_object(req);
-  data["status"] = status;
+  auto event = with_connection(core::events::HttpsPost{}, connection_facts());
+  event.id = post.id;
+  event.path = printable(post.path);
+  event.target = printable(post.target);
+  event.content_type = printable(post.content_type);
+  event.content_encoding = printable(post.content_encoding);
+  event.body_bytes = post.body.size();
+  event.headers = header_object(req);
+  event.status = status;
   // Stored before it is journaled: whoever wakes on the event finds the body already there.
   const std::uint64_t id = post.id;
   state_->posts.add(std::move(post));
-  const std::uint64_t seq = state_->journal.append(
-      core::Source::https, "https.post", journal_domain(raw_host), vhost, std::move(data));
+  const std::uint64_t seq =
+      core::events::append(state_->journal, event, journal_domain(raw_host), vhost);
   state_->posts.set_journal_seq(id, seq);
   return id;
 }

@@ -45,7 +45,12 @@ class Session : public std::enable_shared_from_this<Session> {
                                      const char* stage);
   net::awaitable<void> shutdown_tls();
 
-  nlohmann::json connection_facts() const;  // local, peer, sni
+  // What every event of this connection carries.
+  struct ConnectionFacts {
+    std::string local, peer;
+    std::optional<std::string> sni;
+  };
+  ConnectionFacts connection_facts() const;
   std::string journal_domain(const std::string& host_header) const;
   void journal_request(const Request& req, const std::string& host_header, const std::string& vhost,
                        const char* routed_by, std::string_view outcome,

@@ -9,6 +9,7 @@
 
 #include "server_impl.hpp"
 #include "session.hpp"
+#include "stslab/core/events/smtp.hpp"
 
 namespace stslab::smtp::detail {
 
@@ -48,10 +49,12 @@ asio::awaitable<void> Listener::accept_loop() {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) break;
     if (ec) {
       // Out of descriptors and the like: note it, give the system a moment, keep listening.
-      server_->journal.append(
-          core::Source::smtp, "smtp.listener.error", "", vhost_,
-          {{"local", endpoint_.address().to_string() + ":" + std::to_string(endpoint_.port())},
-           {"error", ec.message()}});
+      core::events::append(
+          server_->journal,
+          core::events::SmtpListenerError{
+              .local = endpoint_.address().to_string() + ":" + std::to_string(endpoint_.port()),
+              .error = ec.message()},
+          "", vhost_);
       asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(20));
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;

@@ -42,8 +42,8 @@ std::string sha256_hex(std::string_view data) {
   return out;
 }
 
-nlohmann::json printable_list(const std::vector<std::string>& v) {
-  auto list = nlohmann::json::array();
+std::vector<std::string> printable_list(const std::vector<std::string>& v) {
+  std::vector<std::string> list;
   for (const auto& s : v)
     list.push_back(printable(s));
   return list;
@@ -92,9 +92,9 @@ void Session::shutdown() {
 asio::awaitable<void> Session::run() {
   auto self = shared_from_this();  // keeps the session alive for the timer's handler too
   try {
-    journal("smtp.session.open", {{"peer", peer_}, {"local", local_}});
+    journal(core::events::SmtpSessionOpen{.peer = peer_, .local = local_});
     if (vhost_.tls && !vhost_.tls->context) {
-      journal("smtp.tls.unavailable", {{"error", vhost_.tls->error}});
+      journal(core::events::SmtpTlsUnavailable{.error = vhost_.tls->error});
     }
     bool go_on = co_await process(protocol_.greet());
     while (go_on) {
@@ -126,25 +126,25 @@ asio::awaitable<void> Session::run() {
   socket_.close(ignored);
 
   const State state = protocol_.state() == State::closed ? last_state_ : protocol_.state();
-  nlohmann::json data = {{"how", to_string(how_.value_or(How::error))},
-                         {"starttls_offered", protocol_.starttls_offered()},
-                         {"starttls_used", starttls_used_},
-                         {"last_state", smtp::to_string(state)}};
-  if (!error_.empty()) data["error"] = error_;
+  core::events::SmtpSessionClose close{.how = std::string(to_string(how_.value_or(How::error))),
+                                       .starttls_offered = protocol_.starttls_offered(),
+                                       .starttls_used = starttls_used_,
+                                       .last_state = std::string(smtp::to_string(state))};
+  if (!error_.empty()) close.error = error_;
   server_->remove_session(id_);  // first, so a waiter on the event sees the count drop
-  journal("smtp.session.close", std::move(data));
+  journal(std::move(close));
 }
 
 asio::awaitable<bool> Session::process(Outputs outputs) {
   for (auto& output : outputs) {
     if (auto* command = std::get_if<Command>(&output)) {
-      nlohmann::json data = {{"line", command->line}, {"tls", protocol_.tls()}};
-      if (command->bare_lf) data["bare_lf"] = true;
-      if (command->overlong) data["overlong"] = true;
-      journal("smtp.command", std::move(data));
+      journal(core::events::SmtpCommand{.line = command->line,
+                                        .tls = protocol_.tls(),
+                                        .bare_lf = command->bare_lf,
+                                        .overlong = command->overlong});
     } else if (auto* reply = std::get_if<Reply>(&output)) {
-      journal("smtp.reply",
-              {{"code", reply->code}, {"text", reply->text()}, {"tls", protocol_.tls()}});
+      journal(core::events::SmtpReply{
+          .code = reply->code, .text = reply->text(), .tls = protocol_.tls()});
       pending_ += reply->wire();
     } else if (auto* accepted = std::get_if<AcceptedMessage>(&output)) {
       StoredMessage m;
@@ -166,25 +166,24 @@ asio::awaitable<bool> Session::process(Outputs outputs) {
       }
       m.peer = peer_endpoint_;
       m.local = local_endpoint_;
-      nlohmann::json data = {{"mail_from", printable(m.mail_from)},
-                             {"rcpts", printable_list(m.rcpts)},
-                             {"size", m.data.size()},
-                             {"sha256", m.sha256},
-                             {"queue_id", m.queue_id},
-                             {"chunked", m.chunked},
-                             {"tls", m.tls},
-                             {"tls_version", m.tls ? nlohmann::json(m.tls_version) : nullptr}};
-      const std::uint64_t message_id = server_->store(std::move(m));
-      data["message_id"] = message_id;
+      core::events::SmtpMessage event{.queue_id = m.queue_id,
+                                      .mail_from = printable(m.mail_from),
+                                      .rcpts = printable_list(m.rcpts),
+                                      .size = m.data.size(),
+                                      .sha256 = m.sha256,
+                                      .chunked = m.chunked,
+                                      .tls = m.tls};
+      if (m.tls) event.tls_version = m.tls_version;
+      event.message_id = server_->store(std::move(m));
       // Stored before its event, so whoever waits for the event finds the message.
-      server_->set_journal_seq(message_id, journal("smtp.message", std::move(data)));
+      server_->set_journal_seq(event.message_id, journal(std::move(event)));
     } else if (auto* refused = std::get_if<RefusedMessage>(&output)) {
-      journal("smtp.message.refused", {{"mail_from", printable(refused->mail_from)},
-                                       {"rcpts", printable_list(refused->rcpts)},
-                                       {"size", refused->size},
-                                       {"code", refused->code},
-                                       {"reason", refused->reason},
-                                       {"tls", protocol_.tls()}});
+      journal(core::events::SmtpMessageRefused{.mail_from = printable(refused->mail_from),
+                                               .rcpts = printable_list(refused->rcpts),
+                                               .size = refused->size,
+                                               .code = refused->code,
+                                               .reason = refused->reason,
+                                               .tls = protocol_.tls()});
     } else if (auto* start = std::get_if<StartTls>(&output)) {
       if (!co_await flush()) co_return false;
       if (!co_await start_tls(start->discarded_bytes)) co_return false;
@@ -244,7 +243,7 @@ asio::awaitable<bool> Session::flush() {
 }
 
 asio::awaitable<bool> Session::start_tls(std::size_t discarded) {
-  if (discarded > 0) journal("smtp.discarded_plaintext", {{"bytes", discarded}});
+  if (discarded > 0) journal(core::events::SmtpDiscardedPlaintext{.bytes = discarded});
   tls_.emplace(socket_, *vhost_.tls->context);
   const auto& cred = vhost_.tls->credential;
   boost::system::error_code ec;
@@ -252,30 +251,26 @@ asio::awaitable<bool> Session::start_tls(std::size_t discarded) {
   co_await tls_->async_handshake(ssl::stream_base::server,
                                  asio::redirect_error(asio::use_awaitable, ec));
   disarm();
-  nlohmann::json data = {{"cert_profile", core::to_string(cred.profile)}, {"cert_host", cred.host}};
+  core::events::SmtpTls event{.cert_profile = std::string(core::to_string(cred.profile)),
+                              .cert_host = cred.host};
   if (ec) {
     const char* sni = SSL_get_servername(tls_->native_handle(), TLSEXT_NAMETYPE_host_name);
     const std::string alert = core::received_alert(ec);
-    data["ok"] = false;
-    data["version"] = nullptr;
-    data["cipher"] = nullptr;
-    data["sni"] = sni ? nlohmann::json(printable(sni)) : nlohmann::json(nullptr);
-    data["error"] = deadline_passed_ ? "handshake deadline passed" : core::describe_tls_error(ec);
-    data["alert"] = alert.empty() ? nlohmann::json(nullptr) : nlohmann::json(alert);
-    journal("smtp.tls", std::move(data));
+    if (sni) event.sni = printable(sni);
+    event.error = deadline_passed_ ? "handshake deadline passed" : core::describe_tls_error(ec);
+    if (!alert.empty()) event.alert = alert;
+    journal(std::move(event));
     close_with(How::tls_failed, core::describe_tls_error(ec));
     co_return false;
   }
   tls_facts_ = core::session_facts(tls_->native_handle());
   if (tls_facts_["sni"].is_string())
     tls_facts_["sni"] = printable(tls_facts_["sni"].get<std::string>());
-  data["ok"] = true;
-  data["version"] = tls_facts_["version"];
-  data["cipher"] = tls_facts_["cipher"];
-  data["sni"] = tls_facts_["sni"];
-  data["error"] = nullptr;
-  data["alert"] = nullptr;
-  journal("smtp.tls", std::move(data));
+  event.ok = true;
+  event.version = core::events::text_or_none(tls_facts_["version"]);
+  event.cipher = core::events::text_or_none(tls_facts_["cipher"]);
+  event.sni = core::events::text_or_none(tls_facts_["sni"]);
+  journal(std::move(event));
   starttls_used_ = true;
   protocol_.tls_started();
   co_return true;
@@ -312,13 +307,10 @@ void Session::disarm() {
   timer_.cancel();
 }
 
-std::uint64_t Session::journal(std::string kind, nlohmann::json data) {
-  data["session"] = id_;
-  const std::string& host = vhost_.config->name;
+std::string Session::journal_domain() const {
   const std::string& domain =
-      protocol_.recipient_domain().empty() ? host : protocol_.recipient_domain();
-  return server_->journal.append(core::Source::smtp, std::move(kind), printable(domain), host,
-                                 std::move(data));
+      protocol_.recipient_domain().empty() ? vhost_.config->name : protocol_.recipient_domain();
+  return printable(domain);
 }
 
 void Session::close_with(How how, std::string error) {

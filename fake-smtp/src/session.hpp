@@ -14,6 +14,7 @@
 
 #include "server_impl.hpp"
 #include "stslab/core/asio_awaitable.hpp"
+#include "stslab/core/events/smtp.hpp"
 #include "stslab/smtp/protocol.hpp"
 
 namespace stslab::smtp::detail {
@@ -53,7 +54,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void arm(std::chrono::milliseconds after);
   void disarm();
 
-  std::uint64_t journal(std::string kind, nlohmann::json data);  // returns the seq
+  // Journals one event of this session (its id, vhost and recipient domain filled in).
+  template <class Event>
+  std::uint64_t journal(Event event) {
+    event.session = id_;
+    return core::events::append(server_->journal, event, journal_domain(), vhost_.config->name);
+  }
+  std::string journal_domain() const;
   void close_with(How how, std::string error = "");
   static std::string_view to_string(How how);
 

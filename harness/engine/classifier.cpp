@@ -3,35 +3,22 @@
 #include <algorithm>
 #include <cctype>
 
+#include "stslab/core/events/all.hpp"
 #include "stslab/core/names.hpp"
 
 namespace stslab::harness {
 namespace {
 
-bool has_recipient(const nlohmann::json& rcpts, const std::string& recipient) {
-  if (!rcpts.is_array()) return false;
+namespace ev = core::events;
+
+bool has_recipient(const std::vector<std::string>& rcpts, const std::string& recipient) {
   const std::string wanted = core::ascii_lower(recipient);
-  return std::any_of(rcpts.begin(), rcpts.end(), [&](const nlohmann::json& r) {
-    return r.is_string() && core::ascii_lower(r.get<std::string>()) == wanted;
-  });
+  return std::any_of(rcpts.begin(), rcpts.end(),
+                     [&](const std::string& r) { return core::ascii_lower(r) == wanted; });
 }
 
-// "RCPT TO:<m1@d.test> SIZE=..." names the recipient?
-bool rcpt_line_names(const std::string& line, const std::string& recipient) {
-  const std::string l = core::ascii_lower(line);
-  return l.rfind("rcpt to:", 0) == 0 &&
-         l.find("<" + core::ascii_lower(recipient) + ">") != std::string::npos;
-}
-
-template <class T>
-T field(const nlohmann::json& data, const char* key, T fallback) {
-  auto it = data.find(key);
-  if (it == data.end() || it->is_null()) return fallback;
-  try {
-    return it->get<T>();
-  } catch (const nlohmann::json::exception&) {
-    return fallback;
-  }
+bool is_recipient(const std::string& named, const std::string& recipient) {
+  return core::ascii_lower(named) == core::ascii_lower(recipient);
 }
 
 // The MITM session that carried the recipient inside a TLS session the attacker terminated and
@@ -39,30 +26,24 @@ T field(const nlohmann::json& data, const char* key, T fallback) {
 std::optional<std::uint64_t> interception(const std::vector<core::Event>& events,
                                           const std::string& recipient, std::uint64_t after) {
   for (const auto& e : events) {
-    if (e.seq <= after || e.kind != "mitm.client_command") continue;
-    if (field<std::string>(e.data, "phase", "") != "intercepted-tls") continue;
-    if (!rcpt_line_names(field<std::string>(e.data, "line", ""), recipient)) continue;
-    const auto session = e.data.value("session", nlohmann::json());
+    if (e.seq <= after) continue;
+    const auto command = ev::as<ev::MitmClientCommand>(e);
+    if (!command || !command->inside_attacker_tls() || !command->names_recipient(recipient))
+      continue;
     for (const auto& d : events) {
-      if (d.seq > e.seq && d.kind == "mitm.intercepted_mail" &&
-          d.data.value("session", nlohmann::json()) == session &&
-          field<std::string>(d.data, "command", "") == "DATA") {
-        return d.seq;
-      }
+      if (d.seq <= e.seq) continue;
+      const auto mail = ev::as<ev::MitmInterceptedMail>(d);
+      if (mail && mail->session == command->session && mail->command == "DATA") return d.seq;
     }
   }
   return std::nullopt;
 }
 
-// Certificates a validating sender accepts for the host they were minted for.
-bool trusted_profile(const std::string& profile) {
-  return profile == "valid" || profile == "wildcard";
-}
-
 // An MX stored the message (event `e`): the delivering session's TLS and certificate, or the
 // attacker's interception, decide how.
 Classification from_delivery(const std::vector<core::Event>& events, const core::Event& e,
-                             const std::string& recipient, std::uint64_t after_seq) {
+                             const ev::SmtpMessage& message, const std::string& recipient,
+                             std::uint64_t after_seq) {
   Classification c;
   c.evidence_seqs.push_back(e.seq);
   if (auto seq = interception(events, recipient, after_seq)) {
@@ -74,22 +55,19 @@ Classification from_delivery(const std::vector<core::Event>& events, const core:
         e.host + " then received the message";
     return c;
   }
-  if (!field<bool>(e.data, "tls", false)) {
+  if (!message.tls) {
     c.outcome = Outcome::delivered_plaintext;
     c.reason = e.host + " received the message without TLS";
     return c;
   }
   // The handshake of the delivering session says which certificate the sender accepted.
-  const auto session = e.data.value("session", nlohmann::json());
   for (const auto& t : events) {
-    if (t.kind != "smtp.tls" || t.data.value("session", nlohmann::json()) != session) continue;
+    const auto tls = ev::as<ev::SmtpTls>(t);
+    if (!tls || tls->session != message.session) continue;
     c.evidence_seqs.push_back(t.seq);
-    const auto profile = field<std::string>(t.data, "cert_profile", "?");
-    const auto cert_host = field<std::string>(t.data, "cert_host", "");
-    const auto version = field<std::string>(t.data, "version", "?");
-    const bool for_this_host =
-        cert_host.empty() || core::ascii_lower(cert_host) == core::ascii_lower(e.host);
-    if (trusted_profile(profile) && for_this_host) {
+    const std::string profile = tls->cert_profile.empty() ? "?" : tls->cert_profile;
+    const std::string version = tls->version.value_or("?");
+    if (tls->trusted_certificate_for(e.host)) {
       c.outcome = Outcome::delivered_tls;
       c.reason = e.host + " received the message over " + version + " showing a " + profile +
                  " certificate";
@@ -113,29 +91,25 @@ std::optional<Classification> from_mta_account(const std::vector<core::Event>& e
                                                std::uint64_t after_seq) {
   Classification c;
   for (auto it = events.rbegin(); it != events.rend(); ++it) {
-    const auto& e = *it;
-    if (e.seq <= after_seq || e.kind != "mta.delivery") continue;
-    if (core::ascii_lower(field<std::string>(e.data, "recipient", "")) !=
-        core::ascii_lower(recipient))
-      continue;
-    const auto status = field<std::string>(e.data, "status", "");
-    if (status == "deferred" || status == "bounced" || status == "expired") {
-      c.evidence_seqs.push_back(e.seq);
+    if (it->seq <= after_seq) continue;
+    const auto d = ev::as<ev::MtaDelivery>(*it);
+    if (!d || !is_recipient(d->recipient, recipient)) continue;
+    const std::string reason = d->reason.empty() ? "(no reason given)" : d->reason;
+    if (d->status == "deferred" || d->status == "bounced" || d->status == "expired") {
+      c.evidence_seqs.push_back(it->seq);
       c.outcome = Outcome::withheld;
-      c.reason = "the sender " + status +
-                 " the message: " + field<std::string>(e.data, "reason", "(no reason given)");
+      c.reason = "the sender " + d->status + " the message: " + reason;
       return c;
     }
-    if (status == "no-answer") {
+    if (d->status == "no-answer") {
       // Killed at its timeout: whatever the sender was doing, it did not say it withheld the
       // message, so nothing is credited (INCONCLUSIVE, never "deferred").
-      c.evidence_seqs.push_back(e.seq);
-      c.reason =
-          "the sender gave no answer: " + field<std::string>(e.data, "reason", "(no reason given)");
+      c.evidence_seqs.push_back(it->seq);
+      c.reason = "the sender gave no answer: " + reason;
       return c;
     }
-    if (status == "sent") {
-      c.evidence_seqs.push_back(e.seq);
+    if (d->status == "sent") {
+      c.evidence_seqs.push_back(it->seq);
       c.reason = "the sender logged the message as sent, but no lab MX received it";
       return c;
     }
@@ -146,12 +120,8 @@ std::optional<Classification> from_mta_account(const std::vector<core::Event>& e
 }  // namespace
 
 bool settles(const core::Event& event, const std::string& recipient) {
-  if (event.kind == "smtp.message")
-    return has_recipient(event.data.value("rcpts", nlohmann::json()), recipient);
-  if (event.kind == "mta.delivery") {
-    return core::ascii_lower(field<std::string>(event.data, "recipient", "")) ==
-           core::ascii_lower(recipient);
-  }
+  if (const auto m = ev::as<ev::SmtpMessage>(event)) return has_recipient(m->rcpts, recipient);
+  if (const auto d = ev::as<ev::MtaDelivery>(event)) return is_recipient(d->recipient, recipient);
   return false;
 }
 
@@ -159,9 +129,10 @@ Classification classify(const std::vector<core::Event>& events, const std::strin
                         std::uint64_t after_seq) {
   // 1. Wire evidence of delivery: an MX stored the message.
   for (const auto& e : events) {
-    if (e.seq <= after_seq || e.kind != "smtp.message") continue;
-    if (!has_recipient(e.data.value("rcpts", nlohmann::json()), recipient)) continue;
-    return from_delivery(events, e, recipient, after_seq);
+    if (e.seq <= after_seq) continue;
+    const auto message = ev::as<ev::SmtpMessage>(e);
+    if (!message || !has_recipient(message->rcpts, recipient)) continue;
+    return from_delivery(events, e, *message, recipient, after_seq);
   }
   // 2. The MTA's own account: it deferred or bounced the message.
   if (auto c = from_mta_account(events, recipient, after_seq)) return *c;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "stslab/core/events/https.hpp"
 #include "stslab/core/names.hpp"
 
 namespace stslab::harness {
@@ -55,14 +56,9 @@ std::optional<std::uint64_t> enforce_policy_fetch(const std::vector<core::Event>
   const auto host = core::ascii_lower("mta-sts." + domain);
   for (const auto& e : events) {
     if (e.seq >= before_seq) break;
-    if (e.kind != "https.request" || core::ascii_lower(e.domain) != host) continue;
-    const auto target = e.data.value("target", std::string());
-    if (e.data.value("method", std::string()) != "GET" ||
-        target.rfind("/.well-known/mta-sts.txt", 0) != 0 || e.data.value("status", 0u) != 200u ||
-        !e.data.value("completed", false)) {
-      continue;
-    }
-    if (enforce_at(served, e.seq)) return e.seq;
+    if (core::ascii_lower(e.domain) != host) continue;
+    const auto request = core::events::as<core::events::HttpsRequest>(e);
+    if (request && request->fetched_policy() && enforce_at(served, e.seq)) return e.seq;
   }
   return std::nullopt;
 }

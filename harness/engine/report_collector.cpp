@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "stslab/core/events/all.hpp"
 #include "stslab/core/names.hpp"
 #include "stslab/dns/name.hpp"
 #include "stslab/dns/record.hpp"
@@ -59,6 +60,16 @@ nlohmann::json policy_domains(const tlsrpt::Analysis& a) {
   return domains;
 }
 
+// What either transport's report event says about the report itself.
+core::events::TlsrptReport report_event(const tlsrpt::Analysis& analysis) {
+  core::events::TlsrptReport report;
+  report.policy_domains = policy_domains(analysis);
+  if (analysis.error) report.error = analysis.error->what();
+  report.analysis = tlsrpt::to_json(analysis);
+  report.report = report_json(analysis);
+  return report;
+}
+
 }  // namespace
 
 ReportCollector::ReportCollector(LabServices& lab) : lab_(lab) {
@@ -78,7 +89,7 @@ ReportCollector::~ReportCollector() {
 
 // Runs on whatever thread appended the event (a fake's I/O thread): only queue it.
 void ReportCollector::on_event(const core::Event& e) {
-  if (e.kind != "smtp.message" && e.kind != "https.post") return;
+  if (e.kind != core::events::SmtpMessage::kind && e.kind != core::events::HttpsPost::kind) return;
   {
     std::lock_guard lock(mutex_);
     pending_.push_back(e);
@@ -97,15 +108,16 @@ void ReportCollector::run() {
       pending_.pop_front();
     }
     try {
-      if (e.kind == "smtp.message") {
-        read_mail(e.data.value("message_id", std::uint64_t{0}));
-      } else {
-        read_post(e.data.value("id", std::uint64_t{0}));
+      if (const auto mail = core::events::as<core::events::SmtpMessage>(e)) {
+        read_mail(mail->message_id);
+      } else if (const auto post = core::events::as<core::events::HttpsPost>(e)) {
+        read_post(post->id);
       }
     } catch (const std::exception& ex) {
       // A hostile report must never take the lab down; say what happened instead.
-      lab_.journal().append(core::Source::harness, "tlsrpt.error", e.domain, e.host,
-                            {{"event", e.seq}, {"error", ex.what()}});
+      core::events::append(lab_.journal(),
+                           core::events::TlsrptError{.event = e.seq, .error = ex.what()}, e.domain,
+                           e.host);
     }
   }
 }
@@ -125,17 +137,13 @@ void ReportCollector::read_mail(std::uint64_t message_id) {
       {.transport = tlsrpt::Transport::mail,
        .dkim_key_lookup = [this](const std::string& name) { return zone_txt(lab_.zone(), name); },
        .signer_clock_ahead = ahead});
-  lab_.journal().append(
-      core::Source::harness, "tlsrpt.report", receiver, receiver,
-      {{"transport", "mailto"},
-       {"receiver", receiver},
-       {"message_id", message_id},
-       {"tls", message->tls},
-       {"policy_domains", policy_domains(analysis)},
-       {"dkim", dkim_results(analysis)},
-       {"error", analysis.error ? nlohmann::json(analysis.error->what()) : nlohmann::json()},
-       {"analysis", tlsrpt::to_json(analysis)},
-       {"report", report_json(analysis)}});
+  core::events::TlsrptReport report = report_event(analysis);
+  report.transport = "mailto";
+  report.receiver = receiver;
+  report.message_id = message_id;
+  report.tls = message->tls;
+  report.dkim = dkim_results(analysis);
+  core::events::append(lab_.journal(), report, receiver, receiver);
 }
 
 void ReportCollector::read_post(std::uint64_t post_id) {
@@ -145,16 +153,12 @@ void ReportCollector::read_post(std::uint64_t post_id) {
   if (it == posts.end()) return;
   const auto analysis = tlsrpt::analyze(
       it->body, {.transport = tlsrpt::Transport::https, .content_type = it->content_type});
-  lab_.journal().append(
-      core::Source::harness, "tlsrpt.report", it->vhost, it->vhost,
-      {{"transport", "https"},
-       {"receiver", it->vhost + it->path},
-       {"post_id", post_id},
-       {"content_type", it->content_type},
-       {"policy_domains", policy_domains(analysis)},
-       {"error", analysis.error ? nlohmann::json(analysis.error->what()) : nlohmann::json()},
-       {"analysis", tlsrpt::to_json(analysis)},
-       {"report", report_json(analysis)}});
+  core::events::TlsrptReport report = report_event(analysis);
+  report.transport = "https";
+  report.receiver = it->vhost + it->path;
+  report.post_id = post_id;
+  report.content_type = it->content_type;
+  core::events::append(lab_.journal(), report, it->vhost, it->vhost);
 }
 
 }  // namespace stslab::harness

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "stslab/core/events/harness.hpp"
 #include "stslab/core/names.hpp"
 #include "stslab/harness/judge.hpp"
 #include "stslab/harness/world_applier.hpp"
@@ -65,8 +66,9 @@ struct ReportFindings {
   std::vector<std::string> invalid, sloppy, dkim;
 };
 
-void read_signatures(const nlohmann::json& event, const std::string& via, ReportFindings& out) {
-  for (const auto& sig : member(event, "dkim")) {
+void read_signatures(const nlohmann::json& signatures, const std::string& via,
+                     ReportFindings& out) {
+  for (const auto& sig : signatures) {
     const std::string status = text(sig, "status");
     const std::string who = "(d=" + text(sig, "domain") + ", s=" + text(sig, "selector") + ")";
     out.dkim_verified = out.dkim_verified || status == "verified";
@@ -101,15 +103,16 @@ void check_policy_strings(const nlohmann::json& report, const std::string& domai
   }
 }
 
-void read_report(const core::Event& e, const Scenario& scenario,
+void read_report(const core::events::TlsrptReport& e, const Scenario& scenario,
                  const std::vector<PolicyLines>& served, ReportFindings& out) {
   out.any = true;
   const std::string domain = scenario.domain();
-  const auto& a = member(e.data, "analysis");
-  const std::string via = text(e.data, "transport", "?");
-  read_signatures(e.data, via, out);
+  const auto& a = e.analysis;
+  const std::string via = e.transport.empty() ? "?" : e.transport;
+  if (e.dkim && e.dkim->is_array()) read_signatures(*e.dkim, via, out);
   if (!a.is_object() || text(a, "status") != "ok") {
-    out.invalid.push_back(via + ": unreadable report: " + member(e.data, "error").dump());
+    const nlohmann::json error = e.error ? nlohmann::json(*e.error) : nlohmann::json();
+    out.invalid.push_back(via + ": unreadable report: " + error.dump());
     return;
   }
   for (const auto& d : member(a, "domains")) {
@@ -119,7 +122,7 @@ void read_report(const core::Event& e, const Scenario& scenario,
     }
   }
   if (scenario.expect_report.policy_string_served) {
-    check_policy_strings(member(e.data, "report"), domain, served, via, out);
+    check_policy_strings(e.report, domain, served, via, out);
   }
   for (const auto& f : member(a, "findings")) {
     const std::string line =
@@ -170,7 +173,8 @@ void judge_reports(const Scenario& scenario, const std::vector<core::Event>& eve
   const auto served = served_policies(scenario);
   ReportFindings found;
   for (const auto& e : events) {
-    if (e.kind == "tlsrpt.report") read_report(e, scenario, served, found);
+    if (const auto report = core::events::as<core::events::TlsrptReport>(e))
+      read_report(*report, scenario, served, found);
   }
   std::vector<std::string> missing;
   for (const auto& type : scenario.expect_report.types) {

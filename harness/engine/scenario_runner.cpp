@@ -5,6 +5,8 @@
 #include <mutex>
 #include <random>
 
+#include "stslab/core/events/harness.hpp"
+#include "stslab/core/events/https.hpp"
 #include "stslab/harness/capability_words.hpp"
 #include "stslab/harness/classifier.hpp"
 #include "stslab/harness/world_applier.hpp"
@@ -73,8 +75,9 @@ Clock::time_point ScenarioRunner::deadline() const {
 }
 
 void ScenarioRunner::note(const std::string& summary) {
-  lab_.journal().append(core::Source::harness, "harness.step", domain_, "",
-                        {{"scenario", scenario_.id}, {"summary", summary}});
+  core::events::append(lab_.journal(),
+                       core::events::HarnessStep{.scenario = scenario_.id, .summary = summary},
+                       domain_, "");
 }
 
 void ScenarioRunner::wait_settled(const SentMessage& m, std::uint64_t after_seq,
@@ -122,7 +125,8 @@ void ScenarioRunner::run_prime(WorldApplier&, const Step&) {
                                              .kind = "https.request",
                                              .after_seq = record_.sent.back().submitted_after});
   const bool ok = std::any_of(fetched.begin(), fetched.end(), [](const core::Event& e) {
-    return e.data.value("status", 0) == 200;
+    const auto request = core::events::as<core::events::HttpsRequest>(e);
+    return request && request->status == 200;
   });
   note(ok ? "prime: the sender fetched the policy (200)"
           : "prime: the sender did not fetch the policy");
@@ -190,7 +194,8 @@ void ScenarioRunner::run_report(WorldApplier&, const Step&) {
     note("report: none arrived");
     return;
   }
-  note("report: one arrived by " + first->data.value("transport", std::string("?")));
+  const auto report = core::events::from_data<core::events::TlsrptReport>(first->data);
+  note("report: one arrived by " + (report.transport.empty() ? "?" : report.transport));
 }
 
 ScenarioResult ScenarioRunner::run() {

@@ -52,9 +52,10 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Proxy::Shared> shared,
       // E.g. out of file descriptors: say so, back off a moment, keep serving.
       std::ostringstream local;
       local << acceptor->local_endpoint(ec);
-      shared->journal.append(core::Source::mitm, "mitm.accept_error", shared->options.name,
-                             shared->options.name,
-                             {{"listen", local.str()}, {"error", ec.message()}});
+      core::events::append(
+          shared->journal,
+          core::events::MitmAcceptError{.listen = local.str(), .error = ec.message()},
+          shared->options.name, shared->options.name);
       asio::steady_timer backoff(acceptor->get_executor(), std::chrono::milliseconds(50));
       co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;

@@ -52,18 +52,12 @@ void Session::end(std::string how) {
   upstream_.close();
 }
 
-void Session::emit(const std::string& kind, nlohmann::json data) {
-  data["session"] = id_;
-  shared_->journal.append(core::Source::mitm, kind, domain_, shared_->options.name,
-                          std::move(data));
-}
-
 asio::awaitable<void> Session::run() {
   auto self = shared_from_this();
-  emit("mitm.session.open", {{"peer", peer_},
-                             {"upstream", str(upstream_endpoint_)},
-                             {"attack", attack_->spec().name},
-                             {"attack_params", attack_->spec().params}});
+  emit(core::events::MitmSessionOpen{.peer = peer_,
+                                     .upstream = str(upstream_endpoint_),
+                                     .attack = attack_->spec().name,
+                                     .attack_params = attack_->spec().params});
   asio::co_spawn(client_.socket().get_executor(), watchdog(self), asio::detached);
 
   // No co_await inside a handler (C++20), so the handlers only record what happened.
@@ -78,7 +72,7 @@ asio::awaitable<void> Session::run() {
     end(std::string("error: ") + e.what());
   }
   if (bad_input && how_.empty()) {
-    emit("mitm.bad_input", {{"side", bad_input->side()}, {"reason", bad_input->what()}});
+    emit(core::events::MitmBadInput{.side = bad_input->side(), .reason = bad_input->what()});
     // Named, not a temporary inside co_await: GCC 12 mishandles some of those.
     const std::string why =
         bad_input->side() == "client"
@@ -93,19 +87,18 @@ asio::awaitable<void> Session::run() {
   end("done");
   finished_ = true;
   idle_timer_.cancel();
-  emit("mitm.session.close",
-       {{"how", how_},
-        {"attack", attack_->spec().name},
-        {"client_sent_mail", sent_mail_},
-        {"client_sent_data", sent_data_},
-        {"plaintext_mail", plaintext_mail_},
-        {"plaintext_data", plaintext_data_},
-        {"intercepted_mail", intercepted_mail_},
-        {"intercepted_data", intercepted_data_},
-        {"tls", tls_mode_},
-        {"tls_passthrough", tls_mode_ == "passthrough"},
-        {"bytes",
-         {{"from_client", client_.bytes_read()}, {"from_upstream", upstream_.bytes_read()}}}});
+  emit(core::events::MitmSessionClose{
+      .how = how_,
+      .attack = attack_->spec().name,
+      .client_sent_mail = sent_mail_,
+      .client_sent_data = sent_data_,
+      .plaintext_mail = plaintext_mail_,
+      .plaintext_data = plaintext_data_,
+      .intercepted_mail = intercepted_mail_,
+      .intercepted_data = intercepted_data_,
+      .tls = tls_mode_,
+      .tls_passthrough = tls_mode_ == "passthrough",
+      .bytes = {{"from_client", client_.bytes_read()}, {"from_upstream", upstream_.bytes_read()}}});
 }
 
 asio::awaitable<void> Session::watchdog([[maybe_unused]] std::shared_ptr<Session> self) {
@@ -208,12 +201,11 @@ asio::awaitable<bool> Session::relay(const Command& command) {
 void Session::journal_action(const std::string& action, const nlohmann::json& details,
                              const std::string& line) {
   if (action.empty()) return;
-  auto data = details;
-  data.update({{"attack", attack_->spec().name},
-               {"action", action},
-               {"command", line},
-               {"phase", to_string(phase_)}});
-  emit("mitm.attack", std::move(data));
+  emit(core::events::MitmAttack{.attack = attack_->spec().name,
+                                .action = action,
+                                .command = line,
+                                .phase = std::string(to_string(phase_)),
+                                .details = details});
 }
 
 void Session::watch_upstream() {
@@ -257,9 +249,9 @@ asio::awaitable<bool> Session::connect_upstream() {
     if (!ec) co_return true;
     if (!how_.empty()) co_return false;  // stopped or timed out meanwhile
   }
-  emit("mitm.upstream_error", {{"upstream", str(upstream_endpoint_)},
-                               {"error", refusal.empty() ? ec.message() : refusal},
-                               {"refused_by_safety_rule", !refusal.empty()}});
+  emit(core::events::MitmUpstreamError{.upstream = str(upstream_endpoint_),
+                                       .error = refusal.empty() ? ec.message() : refusal,
+                                       .refused_by_safety_rule = !refusal.empty()});
   // Record why before answering: a client that is already gone must not hide the reason.
   if (how_.empty()) how_ = refusal.empty() ? "upstream-unreachable" : "upstream-not-loopback";
   const std::string text = "421 4.4.1 " + shared_->options.name +
@@ -286,7 +278,8 @@ void Session::note_command(const Command& command) {
   if (command.is_rcpt_to() && domain_ == shared_->options.name) {
     if (auto d = recipient_domain(command); !d.empty()) domain_ = d;
   }
-  emit("mitm.client_command", {{"line", command.line}, {"phase", to_string(command.phase)}});
+  emit(core::events::MitmClientCommand{.line = command.line,
+                                       .phase = std::string(to_string(command.phase))});
 
   const bool mail = command.is_mail_from();
   const bool data = command.is("DATA") || command.is("BDAT");
@@ -295,14 +288,20 @@ void Session::note_command(const Command& command) {
   const bool plain = command.phase == Phase::plaintext;
   bool& mail_seen = plain ? plaintext_mail_ : intercepted_mail_;
   bool& data_seen = plain ? plaintext_data_ : intercepted_data_;
-  const std::string kind = plain ? "mitm.plaintext_mail" : "mitm.intercepted_mail";
+  const auto seen = [&](const char* what) {
+    if (plain) {
+      emit(core::events::MitmPlaintextMail{.command = what, .line = command.line});
+    } else {
+      emit(core::events::MitmInterceptedMail{.command = what, .line = command.line});
+    }
+  };
   if (mail && !mail_seen) {
     mail_seen = true;
-    emit(kind, {{"command", "MAIL FROM"}, {"line", command.line}});
+    seen("MAIL FROM");
   }
   if (data && !data_seen) {
     data_seen = true;
-    emit(kind, {{"command", "DATA"}, {"line", command.line}});
+    seen("DATA");
   }
 }
 
@@ -351,9 +350,9 @@ asio::awaitable<bool> Session::intercept_starttls(const CommandDecision& decisio
   co_await upstream_.write("STARTTLS\r\n");
   const Reply reply = co_await read_reply(upstream_);
   if (reply.code() != 220) {
-    emit("mitm.tls", {{"side", "upstream"},
-                      {"ok", false},
-                      {"error", "upstream answered STARTTLS with: " + reply.lines.front()}});
+    emit(core::events::MitmTls{.side = "upstream",
+                               .ok = false,
+                               .error = "upstream answered STARTTLS with: " + reply.lines.front()});
     co_return true;
   }
   upstream_.pending().clear();
@@ -370,16 +369,15 @@ asio::awaitable<bool> Session::intercept_starttls(const CommandDecision& decisio
 
 void Session::journal_tls(const char* side, Link& link, const boost::system::error_code& ec,
                           nlohmann::json extra) {
-  nlohmann::json data = link.ssl() ? core::session_facts(link.ssl()) : nlohmann::json::object();
-  data.update(extra);
-  data["side"] = side;
-  data["ok"] = !ec;
+  core::events::MitmTls event{.side = side, .ok = !ec};
+  event.facts = link.ssl() ? core::session_facts(link.ssl()) : nlohmann::json::object();
+  event.facts.update(extra);
   if (ec) {
-    data["error"] = core::describe_tls_error(ec);
+    event.error = core::describe_tls_error(ec);
     const auto alert = core::received_alert(ec);
-    data["alert"] = alert.empty() ? nlohmann::json(nullptr) : nlohmann::json(alert);
+    event.alert = alert.empty() ? nlohmann::json(nullptr) : nlohmann::json(alert);
   }
-  emit("mitm.tls", std::move(data));
+  emit(std::move(event));
 }
 
 asio::awaitable<void> Session::passthrough() {
@@ -392,12 +390,11 @@ asio::awaitable<void> Session::passthrough() {
     boost::system::error_code ec;
     co_await pump_done_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
-  emit("mitm.passthrough",
-       {{"client", from_client_.summary()},
-        {"upstream", from_upstream_.summary()},
-        {"client_handshake", passthrough_verdict()},
-        {"first_to_close",
-         first_to_close_.empty() ? nlohmann::json(nullptr) : nlohmann::json(first_to_close_)}});
+  core::events::MitmPassthrough event{.client = from_client_.summary(),
+                                      .upstream = from_upstream_.summary(),
+                                      .client_handshake = passthrough_verdict()};
+  if (!first_to_close_.empty()) event.first_to_close = first_to_close_;
+  emit(std::move(event));
   end(first_to_close_.empty() ? "closed" : first_to_close_ + "-closed");
 }
 

@@ -13,6 +13,7 @@
 #include "link.hpp"
 #include "proxy_shared.hpp"
 #include "stslab/core/asio_awaitable.hpp"
+#include "stslab/core/events/mitm.hpp"
 #include "stslab/mitm/tls_sniffer.hpp"
 
 namespace stslab::mitm::detail {
@@ -52,7 +53,12 @@ class Session : public std::enable_shared_from_this<Session> {
                       const std::string& line);
   void journal_tls(const char* side, Link& link, const boost::system::error_code& ec,
                    nlohmann::json extra);
-  void emit(const std::string& kind, nlohmann::json data);
+  // Journals one event of this session (its id, domain and proxy name filled in).
+  template <class Event>
+  void emit(Event event) {
+    event.session = id_;
+    core::events::append(shared_->journal, event, domain_, shared_->options.name);
+  }
   void end(std::string how);  // records the first reason and closes both sides
   std::string passthrough_verdict() const;
 

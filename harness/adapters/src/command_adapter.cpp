@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "process_text.hpp"
+#include "stslab/core/events/mta.hpp"
 #include "stslab/core/names.hpp"
 #include "stslab/dns/record.hpp"
 #include "stslab/harness/adapters/log_parser.hpp"
@@ -351,7 +352,7 @@ void CommandAdapter::shutdown() noexcept {
   } catch (const std::exception& e) {
     // The lab kills what is left; the journal keeps why the graceful stop failed.
     if (lab_.journal) {
-      lab_.journal->append(core::Source::mta, "mta.error", "", "", {{"error", e.what()}});
+      core::events::append(*lab_.journal, core::events::MtaError{.error = e.what()}, "", "");
     }
   }
   if (sender_) {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "process_text.hpp"
+#include "stslab/core/events/mta.hpp"
 #include "stslab/core/names.hpp"
 #include "stslab/harness/adapters/command_adapter.hpp"
 #include "stslab/harness/adapters/log_parser.hpp"
@@ -90,10 +91,9 @@ void CommandAdapter::attempt(const std::string& key) {
 void CommandAdapter::journal_delivery(const OutgoingMessage& message,
                                       const DeliveryReport& report) const {
   const auto queue_id = message.message_id.empty() ? message.to : message.message_id;
-  auto data = delivery_event_data(report, message.to, queue_id);
-  const auto host = relay_host(data);
-  lab_.journal->append(core::Source::mta, "mta.delivery", recipient_domain(message.to), host,
-                       std::move(data));
+  const auto data = delivery_event_data(report, message.to, queue_id);
+  core::events::append(*lab_.journal, core::events::from_data<core::events::MtaDelivery>(data),
+                       recipient_domain(message.to), relay_host(data));
 }
 
 void CommandAdapter::flush() {
@@ -199,7 +199,7 @@ void CommandAdapter::watch_status() {
     } catch (const std::exception& e) {
       if (last_error != e.what()) {
         last_error = e.what();
-        lab_.journal->append(core::Source::mta, "mta.error", "", "", {{"error", last_error}});
+        core::events::append(*lab_.journal, core::events::MtaError{.error = last_error}, "", "");
       }
       interval = kLastPoll;
     }
@@ -261,11 +261,12 @@ void CommandAdapter::send_reports(const std::string& policy_domain) {
     throw std::runtime_error(target_.name + ": sending TLS-RPT reports (" + line +
                              ") failed: " + describe(r));
   }
-  lab_.journal->append(core::Source::mta, "mta.report", "", target_.name,
-                       {{"exit", r.exit_code},
-                        {"timed_out", r.timed_out},
-                        {"out", r.out},
-                        {"err", r.err.substr(0, 4000)}});
+  core::events::append(*lab_.journal,
+                       core::events::MtaReport{.exit = r.exit_code,
+                                               .timed_out = r.timed_out,
+                                               .out = r.out,
+                                               .err = r.err.substr(0, 4000)},
+                       "", target_.name);
 }
 
 }  // namespace stslab::harness::adapters

@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 
+#include "stslab/core/events/catalog.hpp"
 #include "stslab/harness/bounded_yaml.hpp"
 #include "yaml_fields.hpp"
 
@@ -87,6 +88,13 @@ class Reader : public YamlFields {
     only_keys(node, where, {"kind", "regex", "fields", "set"});
     LogRule r;
     r.kind = scalar(node["kind"], where + ".kind");
+    // A log line says what the sender did: it becomes one of the MTA's typed events, which the
+    // classifier and the judge know how to read (core/events/mta.hpp).
+    const auto* known = core::events::find_kind(r.kind);
+    if (known == nullptr || known->source != core::Source::mta) {
+      fail(node["kind"], where + ".kind: '" + r.kind +
+                             "' is not an MTA event kind (mta.delivery, mta.tls, mta.policy)");
+    }
     r.regex = scalar(node["regex"], where + ".regex");
     r.fields = strings(node["fields"], where + ".fields");
     std::regex compiled;

@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "process_text.hpp"
+#include "stslab/core/events/mta.hpp"
 #include "stslab/harness/adapters/faketime.hpp"
 #include "stslab/harness/adapters/log_parser.hpp"
 #include "stslab/harness/adapters/postqueue.hpp"
@@ -191,12 +192,13 @@ core::ProcessResult ManifestAdapter::run_checked(const std::string& what, const 
 }
 
 void ManifestAdapter::note(const std::string& step, const std::string& service,
-                           Clock::time_point since, nlohmann::json extra) const {
+                           Clock::time_point since, std::optional<std::int64_t> pid) const {
   if (lab_.journal == nullptr) return;
-  extra["step"] = step;
-  extra["service"] = service;
-  extra["ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
-  lab_.journal->append(core::Source::mta, "mta.lifecycle", "", target_.name, std::move(extra));
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since);
+  core::events::append(
+      *lab_.journal,
+      core::events::MtaLifecycle{.step = step, .service = service, .ms = ms.count(), .pid = pid},
+      "", target_.name);
 }
 
 void ManifestAdapter::write_workdir() {
@@ -342,12 +344,11 @@ void ManifestAdapter::shutdown() noexcept {
       try {
         const auto t = Clock::now();
         const auto pid = stop_service(*it);
-        note("stopped", it->spec->name, t,
-             pid ? nlohmann::json{{"pid", *pid}} : nlohmann::json::object());
+        note("stopped", it->spec->name, t, pid ? std::optional<std::int64_t>(*pid) : std::nullopt);
       } catch (const std::exception& e) {
         // The lab kills what is left; the journal keeps why the graceful stop failed.
         if (lab_.journal) {
-          lab_.journal->append(core::Source::mta, "mta.error", "", "", {{"error", e.what()}});
+          core::events::append(*lab_.journal, core::events::MtaError{.error = e.what()}, "", "");
         }
       }
     }

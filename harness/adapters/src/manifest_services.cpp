@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "process_text.hpp"
+#include "stslab/core/events/mta.hpp"
 #include "stslab/harness/adapters/log_parser.hpp"
 #include "stslab/harness/adapters/manifest_adapter.hpp"
 #include "stslab/harness/adapters/waits.hpp"
@@ -36,8 +37,9 @@ void ManifestAdapter::follow_logs() {
           }
         } catch (const std::exception& e) {
           // A line we cannot digest must not end the follower; say so in the journal.
-          journal->append(core::Source::mta, "mta.log_error", "", "",
-                          {{"error", e.what()}, {"line", std::string(line)}});
+          core::events::append(
+              *journal, core::events::MtaLogError{.error = e.what(), .line = std::string(line)}, "",
+              "");
         }
       });
   follower_->start(/*skip_existing=*/true);

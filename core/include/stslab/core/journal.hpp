@@ -2,8 +2,10 @@
 // events. Verdicts rest on this record, so it is append-only and safe to write from any thread.
 //
 // Event kinds are dotted names owned by the part that emits them ("dns.query",
-// "smtp.session.open", "https.request", "mitm.attack", ...); docs/events.md lists them with
-// their data fields.
+// "smtp.session.open", "https.request", "mitm.attack", ...). Each kind is a struct in
+// core/events/ (its schema: emitters append structs, readers use events::as<T>); `data` is its
+// wire form, the JSON journal.jsonl and report.json carry. docs/events/ lists them, checked
+// against the structs by a test.
 #pragma once
 
 #include <chrono>

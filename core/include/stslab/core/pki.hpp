@@ -36,6 +36,9 @@ std::string_view to_string(KeyType k);
 // Parses the names above ("expired", "wrong-name", "cn-only", ...; '_' and '-' both accepted).
 // Throws std::invalid_argument naming the bad value and listing the good ones.
 CertProfile parse_cert_profile(std::string_view name);
+// Whether a validating client accepts a certificate of this profile for the host it was minted
+// for (valid, wildcard); every other profile is one it must refuse.
+bool verifies_for_its_host(CertProfile p);
 KeyType parse_key_type(std::string_view name);  // "rsa2048" | "ecdsa-p256"
 
 struct X509Deleter {

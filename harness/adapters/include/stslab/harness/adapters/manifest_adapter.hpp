@@ -104,7 +104,7 @@ class ManifestAdapter : public MtaAdapter {
   // Journals an mta.lifecycle event: how long a step of start() or stop() took.
   void note(const std::string& step, const std::string& service,
             std::chrono::steady_clock::time_point since,
-            nlohmann::json extra = nlohmann::json::object()) const;
+            std::optional<std::int64_t> pid = std::nullopt) const;
   void shutdown() noexcept;
 
   Manifest manifest_;
