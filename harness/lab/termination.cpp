@@ -1,5 +1,6 @@
 #include "stslab/harness/termination.hpp"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
@@ -54,8 +55,15 @@ void remove_after_exit(const std::string& dir) {
   const std::string script = "while kill -0 " + std::to_string(getpid()) +
                              " 2>/dev/null; do sleep 0.05; done; rm -rf -- \"$0\"";
   const char* argv[] = {"sh", "-c", script.c_str(), dir.c_str(), nullptr};
+  // Not on stslab's output: a parent that reads it to the end before reaping stslab (Python's
+  // subprocess.run, a CI wrapper) would wait on the helper, which waits on that reaping.
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  for (int fd : {0, 1, 2})
+    posix_spawn_file_actions_addopen(&files, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
   pid_t pid = 0;
-  posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv), environ);
+  posix_spawn(&pid, "/bin/sh", &files, nullptr, const_cast<char* const*>(argv), environ);
+  posix_spawn_file_actions_destroy(&files);
 }
 
 bool termination_requested() {

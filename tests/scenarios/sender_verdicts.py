@@ -8,15 +8,20 @@
                                          no PASS for any message expected withheld
   sender_verdicts.py STSLAB workdir      a run whose verdict is FAIL keeps no work directory;
                                          with --keep it keeps one and prints its path
+  sender_verdicts.py STSLAB interrupt    Ctrl-C in the middle of two scenarios: stslab exits
+                                         130 and leaves no process, mount or work directory
 
 STSLAB is the stslab binary; the catalog comes from STSLAB_SCENARIOS. Report dirs go to a
 temporary directory that is removed afterwards.
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -108,8 +113,99 @@ def check_workdir(stslab, tmp):
     return problems
 
 
+def processes_marked(marker):
+    """Pids whose command line or environment holds `marker`."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        for part in ("cmdline", "environ"):
+            try:
+                with open(f"/proc/{pid}/{part}", "rb") as f:
+                    if marker.encode() in f.read():
+                        found.append(int(pid))
+                        break
+            except OSError:  # gone meanwhile, or not ours to read
+                pass
+    return found
+
+
+def wait_until(predicate, seconds):
+    """Polls `predicate` until it holds or `seconds` pass; returns its last value."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.05)
+
+
+def check_interrupt(stslab, tmp):
+    problems = []
+    manifest = os.path.join(HERE, "senders", "hang-until-interrupted", "manifest.yaml")
+    scratch = os.path.join(tmp, "tmpdir")
+    os.mkdir(scratch)
+    # Every process stslab starts inherits this environment (the lab's init is a clone of it),
+    # and the fixture's sender names itself: together they find whatever outlives the run.
+    marker = "STSLAB_INTERRUPT_CHECK=" + uuid.uuid4().hex
+    env = dict(os.environ, TMPDIR=scratch)
+    env[marker.split("=")[0]] = marker.split("=")[1]
+    argv = [stslab, "run", "--adapter", manifest, "--mta", "hang-until-interrupted",
+            "--no-progress", "--jobs", "2",
+            "--scenario", "rfc8461/4-1/enforce-valid-mx-delivered-tls",
+            "--scenario", "rfc8461/5/enforce-starttls-stripped"]
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    senders = wait_until(lambda: processes_marked("stslab-interrupt-fixture"), 120)
+    if not senders:
+        proc.kill()
+        out, _ = proc.communicate()
+        return [f"the hanging sender never started:\n{out}"]
+    proc.send_signal(signal.SIGINT)
+    interrupted = time.monotonic()
+    try:
+        out, _ = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+        problems.append("stslab did not exit (or something kept its output open) within 60 s of "
+                        "SIGINT")
+    took = time.monotonic() - interrupted
+    if proc.returncode != 128 + signal.SIGINT:
+        problems.append(f"expected exit {128 + signal.SIGINT} after SIGINT, got {proc.returncode}")
+    # The work directory goes with a helper that runs after stslab: give it its moment.
+    left = wait_until(lambda: not processes_marked(marker.split("=")[1]) and
+                      not os.listdir(scratch), 10)
+    if not left:
+        alive = processes_marked(marker.split("=")[1])
+        if alive:
+            names = []
+            for pid in alive:
+                try:
+                    with open(f"/proc/{pid}/cmdline", "rb") as f:
+                        names.append(f.read().replace(b"\0", b" ").decode(errors="replace"))
+                except OSError:
+                    pass
+            problems.append(f"processes outlived stslab: {names}")
+            for pid in alive:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        if os.listdir(scratch):
+            problems.append(f"Ctrl-C left {os.listdir(scratch)} in TMPDIR")
+    with open("/proc/self/mounts", encoding="utf-8") as f:
+        mounts = [line for line in f if scratch in line]
+    if mounts:
+        problems.append(f"Ctrl-C left mounts: {mounts}")
+    print(f"interrupt: {len(senders)} hanging sender process(es) seen; stslab exited "
+          f"{proc.returncode} {took:.2f} s after SIGINT; {len(problems)} problem(s)\n{out[-2000:]}")
+    return problems
+
+
 def main():
-    modes = {"naive": check_naive, "do-nothing": check_do_nothing, "workdir": check_workdir}
+    modes = {"naive": check_naive, "do-nothing": check_do_nothing, "workdir": check_workdir,
+             "interrupt": check_interrupt}
     if len(sys.argv) != 3 or sys.argv[2] not in modes:
         sys.exit(__doc__)
     stslab, mode = sys.argv[1], sys.argv[2]
