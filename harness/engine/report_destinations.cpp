@@ -1,10 +1,11 @@
-// rua parsing for the lab's own report receivers (report_destinations.hpp).
+// rua for the lab's own report receivers (report_destinations.hpp): the record read leniently,
+// each URI as the sender reads it (core/rua_uri.hpp).
 #include "stslab/harness/report_destinations.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-#include "stslab/core/names.hpp"
+#include "stslab/core/rua_uri.hpp"
 
 namespace stslab::harness {
 
@@ -36,27 +37,16 @@ std::vector<ReportDestination> report_destinations(const std::string& record) {
     const auto eq = field.find('=');
     if (eq == std::string::npos || trim(field.substr(0, eq)) != "rua") continue;
     // RFC 8460 §3: URIs separated by commas, spaces or tabs allowed around them.
-    for (auto uri : split(field.substr(eq + 1), ',')) {
-      uri = trim(uri);
-      ReportDestination d{.uri = uri};
-      const auto l = core::ascii_lower(uri);
-      if (l.rfind("mailto:", 0) == 0) {
-        d.kind = ReportDestination::Kind::mailto;
-        d.mailbox = uri.substr(7);
-        const auto at = d.mailbox.rfind('@');
-        if (at == std::string::npos) continue;
-        d.host = core::ascii_lower(d.mailbox.substr(at + 1));
-      } else if (l.rfind("https://", 0) == 0) {
-        d.kind = ReportDestination::Kind::https;
-        const auto rest = uri.substr(8);
-        const auto slash = rest.find('/');
-        d.host = core::ascii_lower(rest.substr(0, slash));
-        if (const auto colon = d.host.find(':'); colon != std::string::npos) d.host.resize(colon);
-        d.path = slash == std::string::npos ? "/" : rest.substr(slash);
-      } else {
-        continue;
-      }
-      if (!d.host.empty()) out.push_back(std::move(d));
+    for (const auto& item : split(field.substr(eq + 1), ',')) {
+      const auto uri = core::parse_rua_uri(trim(item));
+      if (!uri || uri->host.empty() || uri->scheme == core::RuaUri::Scheme::unsupported) continue;
+      const bool mail = uri->scheme == core::RuaUri::Scheme::mailto;
+      out.push_back(
+          {.kind = mail ? ReportDestination::Kind::mailto : ReportDestination::Kind::https,
+           .uri = uri->uri,
+           .host = uri->host,
+           .mailbox = uri->address,
+           .path = uri->path});
     }
   }
   return out;

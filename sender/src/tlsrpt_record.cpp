@@ -42,49 +42,17 @@ bool is_ext_value(std::string_view value) {
   return true;
 }
 
-// A URI as far as we need it: a scheme (RFC 3986 §3.1), a colon, something after it, and no
-// blanks or controls. Commas, '!' and ';' inside it are percent-encoded by §3.
-bool parse_uri(std::string_view text, RuaUri& out) {
-  const auto colon = text.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return false;
-  if (!std::isalpha(static_cast<unsigned char>(text.front()))) return false;
-  std::string scheme;
-  for (char c : text.substr(0, colon)) {
-    if (!is_alnum(c) && c != '+' && c != '-' && c != '.') return false;
-    scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7F) return false;
-  }
-  out.uri = std::string(text);
-  if (scheme == "mailto") {
-    std::string_view rest = text.substr(colon + 1);
-    rest = rest.substr(0, rest.find('?'));  // RFC 6068 header fields are not ours to use
-    out.address = percent_decode(rest);
-    const auto at = out.address.rfind('@');
-    if (at == std::string::npos || at == 0 || at + 1 == out.address.size()) return false;
-    out.scheme = RuaUri::Scheme::mailto;
-  } else if (scheme == "https") {
-    if (!text.substr(colon + 1).starts_with("//")) return false;
-    out.scheme = RuaUri::Scheme::https;
-  } else {
-    out.scheme = RuaUri::Scheme::unsupported;  // kept, so the caller can say it skipped it
-  }
-  return true;
-}
-
 // tlsrpt-rua = %s"rua=" tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri)
 bool parse_rua(std::string_view value, std::vector<RuaUri>& out, std::string& why) {
   while (true) {
     const auto comma = value.find(',');
     const auto item = trim_wsp(value.substr(0, comma));
-    RuaUri uri;
-    if (!parse_uri(item, uri)) {
+    auto uri = core::parse_rua_uri(item);
+    if (!uri) {
       why = "rua holds '" + std::string(item) + "', which is not a URI";
       return false;
     }
-    out.push_back(std::move(uri));
+    out.push_back(std::move(*uri));
     if (comma == std::string_view::npos) return true;
     value.remove_prefix(comma + 1);
   }
@@ -139,25 +107,6 @@ TlsrptSelection parse_record(const std::string& record) {
 }
 
 }  // namespace
-
-std::string percent_decode(std::string_view text) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
 
 TlsrptSelection select_tlsrpt_record(const std::vector<std::string>& records) {
   std::vector<const std::string*> kept;

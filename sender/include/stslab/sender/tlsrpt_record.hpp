@@ -6,15 +6,13 @@
 #include <string_view>
 #include <vector>
 
+#include "stslab/core/rua_uri.hpp"
+
 namespace stslab::sender {
 
-// One reporting URI of `rua`.
-struct RuaUri {
-  enum class Scheme { mailto, https, unsupported };
-  Scheme scheme = Scheme::unsupported;
-  std::string uri;      // as published (percent-encoding kept)
-  std::string address;  // mailto: the addr-spec, percent-decoded, without ?headers
-};
+// One reporting URI of `rua`, parsed as the harness parses it (core/rua_uri.hpp).
+using core::percent_decode;
+using core::RuaUri;
 
 struct TlsrptSelection {
   enum class Kind {
@@ -33,8 +31,5 @@ struct TlsrptSelection {
 // exactly-one rule, then parses the survivor by the §3 ABNF. `records` are the TXT records of
 // one lookup, each already joined from its strings with no separator (RPT-03).
 TlsrptSelection select_tlsrpt_record(const std::vector<std::string>& records);
-
-// "%2C" -> ","; malformed escapes are kept as written.
-std::string percent_decode(std::string_view text);
 
 }  // namespace stslab::sender
