@@ -23,6 +23,7 @@ inline constexpr const char* kDieWithParentVariable = "STSLAB_DIE_WITH_PARENT";
 
 struct RunArgs {
   std::string mta = "postfix";
+  bool mta_given = false;  // --mta was on the command line (else one --adapter's target is used)
   std::vector<std::string> scenario_globs;  // empty = all
   std::string scenarios_dir;
   std::string report_dir;
@@ -61,6 +62,10 @@ int lint_command(const std::string& scenarios_dir);
 // Adds adapter manifests (`--adapter FILE` of run and list) to the registry. Returns kExitOk, or
 // kExitUsage after printing the first error (file:line: field: message).
 int add_adapter_files(const std::vector<std::string>& files);
+
+// `run --adapter FILE` without --mta: the target that file defines (kExitUsage, said why, when
+// it defines none or several).
+int choose_target(RunArgs& args);
 
 // The scenario catalog to use when none is given: $STSLAB_SCENARIOS, else the source tree's.
 std::string default_scenarios_dir();

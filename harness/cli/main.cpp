@@ -104,6 +104,8 @@ int main(int argc, char** argv) {
     if (*tlsrpt_cmd) return tlsrpt_summarize_command(tlsrpt);
 #endif
     run.scenarios_dir = scenarios_dir;
+    run.mta_given = app.get_subcommand("run")->get_option("--mta")->count() > 0;
+    if (const int rc = choose_target(run); rc != kExitOk) return rc;
     return run_command(run);
   } catch (const std::exception& e) {
     std::cerr << "stslab: " << e.what() << "\n";

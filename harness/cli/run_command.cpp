@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -14,6 +15,7 @@
 #include "expectations.hpp"
 #include "stslab/core/clock.hpp"
 #include "stslab/harness/adapter.hpp"
+#include "stslab/harness/adapters/registry.hpp"
 #include "stslab/harness/lab.hpp"
 #include "stslab/harness/result.hpp"
 #include "stslab/harness/suite.hpp"
@@ -174,6 +176,33 @@ int check_request(const RunArgs& args, std::vector<Scenario>& scenarios,
 }
 
 }  // namespace
+
+int choose_target(RunArgs& args) {
+  if (args.mta_given || args.adapter_files.empty()) return kExitOk;
+  // `--adapter FILE` alone means that file's target, never the default one silently.
+  std::vector<std::string> defined;
+  try {
+    for (const auto& given : args.adapter_files) {
+      const bool dir = std::filesystem::is_directory(given);
+      const auto file = dir ? (std::filesystem::path(given) / "manifest.yaml").string() : given;
+      for (auto& name : harness::adapters::manifest_targets(file))
+        defined.push_back(std::move(name));
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "stslab: --adapter: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  if (defined.size() != 1) {
+    std::string list;
+    for (const auto& name : defined)
+      list += (list.empty() ? "" : ", ") + name;
+    std::cerr << "stslab: --adapter defines " << defined.size() << " targets (" << list
+              << "): name the one to run with --mta\n";
+    return kExitUsage;
+  }
+  args.mta = defined.front();
+  return kExitOk;
+}
 
 int run_command(const RunArgs& args) {
   die_with_parent();

@@ -86,6 +86,19 @@ void add_adapter_manifest(const std::string& given) {
   g_added.push_back(path);
 }
 
+std::vector<std::string> manifest_targets(const std::string& path) {
+  std::vector<std::string> names;
+  if (is_command_manifest(path)) {
+    for (const auto& [name, t] : load_command_manifest(path).targets) {
+      if (t.mutant_of.empty()) names.push_back(name);
+    }
+  } else {
+    for (const auto& [name, t] : load_manifest(path).targets)
+      names.push_back(name);
+  }
+  return names;  // from a std::map: sorted
+}
+
 void clear_added_manifests() {
   std::lock_guard lock(g_added_mutex);
   g_added.clear();

@@ -13,6 +13,8 @@ namespace stslab::harness::adapters {
 // Checks the manifest now (a ManifestError names the file, line and field) and adds it for the
 // rest of this process. Adding the same file twice is harmless.
 void add_adapter_manifest(const std::string& path);
+// The targets a manifest file defines itself (its mutants left out), sorted.
+std::vector<std::string> manifest_targets(const std::string& path);
 // Forgets every manifest added with add_adapter_manifest() (tests).
 void clear_added_manifests();
 
