@@ -1,89 +1,50 @@
 #include "attack_names.hpp"
 
 #include <algorithm>
-#include <sstream>
 #include <stdexcept>
 
-#include "stslab/core/pki.hpp"
+#include "stslab/mitm/attack.hpp"
+#include "stslab/mitm/attack_params.hpp"
 
 #ifdef STSLAB_HAVE_MITM
 #include "stslab/mitm/attack_registry.hpp"
 #endif
 
 namespace stslab::harness::detail {
-namespace {
-
-// The built-in attacks' parameters (mitm/src/attacks/*.cpp, require_known_params). An attack
-// registered elsewhere is accepted with any parameters; the proxy checks them when it starts.
-const std::map<std::string, std::vector<std::string>>& builtin_params() {
-  static const std::map<std::string, std::vector<std::string>> params{
-      {"pass", {}},
-      {"strip-starttls", {}},
-      {"starttls-454", {}},
-      {"drop-after-ehlo", {}},
-      {"inject-after-starttls", {"lines"}},
-      {"intercept-tls", {"profile", "host", "key", "tls_min", "tls_max"}},
-  };
-  return params;
-}
-
-std::string joined(const std::vector<std::string>& words) {
-  std::string text;
-  for (const auto& w : words)
-    text += (text.empty() ? "" : ", ") + w;
-  return text;
-}
-
-}  // namespace
 
 std::vector<std::string> known_attack_names() {
 #ifdef STSLAB_HAVE_MITM
   return mitm::AttackRegistry::instance().names();
 #else
   std::vector<std::string> names;
-  for (const auto& [name, params] : builtin_params())
-    names.push_back(name);
+  for (const auto& schema : mitm::builtin_attack_schemas())
+    names.push_back(schema.name);
   return names;
 #endif
 }
 
 AttackText parse_attack_text(const std::string& text) {
-  std::istringstream in(text);
-  AttackText attack;
-  in >> attack.name;
-  if (attack.name.empty()) throw std::invalid_argument("empty attack");
-  for (std::string word; in >> word;) {
-    const auto eq = word.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      throw std::invalid_argument("attack parameter '" + word + "' is not key=value");
-    }
-    attack.params[word.substr(0, eq)] = word.substr(eq + 1);
-  }
-  return attack;
+  // The attacker's own reader, quotes included ("inject-after-starttls lines=\"250 a|250 b\"").
+  auto spec = mitm::AttackSpec::parse(text);
+  if (spec.name.empty()) throw std::invalid_argument("empty attack");
+  return {std::move(spec.name), std::move(spec.params)};
 }
 
 std::string check_attack(const std::string& name,
                          const std::map<std::string, std::string>& params) {
-  const auto names = known_attack_names();
-  if (std::find(names.begin(), names.end(), name) == names.end()) {
-    return "unknown attack '" + name + "' (known: " + joined(names) + ")";
+  // The attacker's own schema (mitm/attack_params.hpp): what it will accept when it starts.
+#ifdef STSLAB_HAVE_MITM
+  return mitm::AttackRegistry::instance().check(mitm::AttackSpec{name, params});
+#else
+  const auto* schema = mitm::find_builtin_attack(name);
+  if (schema == nullptr) {
+    std::string known;
+    for (const auto& n : known_attack_names())
+      known += (known.empty() ? "" : ", ") + n;
+    return "unknown attack '" + name + "' (known: " + known + ")";
   }
-  const auto builtin = builtin_params().find(name);
-  if (builtin == builtin_params().end()) return {};
-  for (const auto& [key, value] : params) {
-    const auto& allowed = builtin->second;
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return "attack '" + name + "' has no parameter '" + key +
-             "' (known: " + (allowed.empty() ? std::string("none") : joined(allowed)) + ")";
-    }
-    try {
-      if (key == "profile") core::parse_cert_profile(value);
-      if (key == "key") core::parse_key_type(value);
-    } catch (const std::invalid_argument& e) {
-      return std::string("attack '") + name + "': " + e.what();
-    }
-  }
-  return {};
+  return mitm::check_attack_params(*schema, params);
+#endif
 }
 
 }  // namespace stslab::harness::detail

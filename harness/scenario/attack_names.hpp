@@ -1,6 +1,6 @@
-// What the scenario loader knows about MITM attacks: their names (from mitm::AttackRegistry when
-// the mitm part is built, else a fixed list that matches it) and, for the built-in ones, the
-// parameters they accept, so a typo in a scenario is caught before anything runs.
+// What the scenario loader knows about MITM attacks: their names and parameters, from the
+// attacker's own registry and schema (mitm/attack_params.hpp; the schema alone when the mitm
+// servers are not built), so a typo in a scenario is caught before anything runs.
 #pragma once
 
 #include <map>

@@ -16,22 +16,33 @@ AttackRegistry& AttackRegistry::instance() {
 
 void AttackRegistry::add(std::string name, std::string summary, AttackFactory factory) {
   std::lock_guard lock(mutex_);
-  entries_[std::move(name)] = Entry{std::move(summary), std::move(factory)};
+  entries_[std::move(name)] = Entry{std::move(summary), std::move(factory), std::nullopt};
+}
+
+void AttackRegistry::add(const AttackSchema& schema, AttackFactory factory) {
+  std::lock_guard lock(mutex_);
+  entries_[schema.name] = Entry{schema.summary, std::move(factory), schema};
+}
+
+std::string AttackRegistry::check(const AttackSpec& spec) const {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(spec.name);
+  if (it == entries_.end()) {
+    std::string known;
+    for (const auto& [name, entry] : entries_)
+      known += (known.empty() ? "" : ", ") + name;
+    return "unknown attack '" + spec.name + "' (known: " + known + ")";
+  }
+  return it->second.schema ? check_attack_params(*it->second.schema, spec.params) : "";
 }
 
 std::shared_ptr<const Attack> AttackRegistry::create(const AttackSpec& spec,
                                                      const AttackEnv& env) const {
+  if (const auto problem = check(spec); !problem.empty()) throw std::invalid_argument(problem);
   AttackFactory factory;
   {
     std::lock_guard lock(mutex_);
-    auto it = entries_.find(spec.name);
-    if (it == entries_.end()) {
-      std::string known;
-      for (const auto& [name, entry] : entries_)
-        known += (known.empty() ? "" : ", ") + name;
-      throw std::invalid_argument("unknown attack '" + spec.name + "' (known: " + known + ")");
-    }
-    factory = it->second.factory;
+    factory = entries_.at(spec.name).factory;
   }
   return factory(spec, env);
 }

@@ -20,9 +20,8 @@ class DropAfterEhlo final : public BasicAttack {
 }  // namespace
 
 void register_drop_after_ehlo(AttackRegistry& registry) {
-  registry.add("drop-after-ehlo", "relay the EHLO reply, then close both connections",
+  registry.add(*find_builtin_attack("drop-after-ehlo"),
                [](const AttackSpec& spec, const AttackEnv&) {
-                 require_known_params(spec, {});
                  return std::make_shared<DropAfterEhlo>(spec);
                });
 }

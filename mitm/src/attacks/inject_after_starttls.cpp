@@ -27,34 +27,15 @@ class InjectAfterStarttls final : public BasicAttack {
   std::vector<std::string> lines_;
 };
 
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (;;) {
-    auto bar = text.find('|', start);
-    out.push_back(text.substr(start, bar - start));
-    if (bar == std::string::npos) break;
-    start = bar + 1;
-  }
-  return out;
-}
 }  // namespace
 
 void register_inject_after_starttls(AttackRegistry& registry) {
-  registry.add("inject-after-starttls",
-               "relay STARTTLS, append plaintext reply lines behind the 220, then pass TLS "
-               "through (param lines='a|b')",
-               [](const AttackSpec& spec, const AttackEnv&) {
-                 require_known_params(spec, {"lines"});
-                 auto lines = split_lines(param_or(spec, "lines", "250 2.0.0 injected by mitm"));
-                 for (const auto& line : lines) {
-                   if (line.find_first_of("\r\n") != std::string::npos) {
-                     throw std::invalid_argument(
-                         "attack 'inject-after-starttls': a line must not contain CR or LF");
-                   }
-                 }
-                 return std::make_shared<InjectAfterStarttls>(spec, std::move(lines));
-               });
+  // The registry has checked the lines against the schema (no CR or LF in any).
+  registry.add(
+      *find_builtin_attack("inject-after-starttls"), [](const AttackSpec& spec, const AttackEnv&) {
+        auto lines = split_injected_lines(param_or(spec, "lines", "250 2.0.0 injected by mitm"));
+        return std::make_shared<InjectAfterStarttls>(spec, std::move(lines));
+      });
 }
 
 }  // namespace stslab::mitm::attacks

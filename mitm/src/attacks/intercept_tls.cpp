@@ -49,11 +49,7 @@ class InterceptTls final : public BasicAttack {
 
 void register_intercept_tls(AttackRegistry& registry) {
   registry.add(
-      "intercept-tls",
-      "terminate STARTTLS with an attacker certificate (params profile, host, key, tls_min, "
-      "tls_max) and relay the decrypted session",
-      [](const AttackSpec& spec, const AttackEnv& env) {
-        require_known_params(spec, {"profile", "host", "key", "tls_min", "tls_max"});
+      *find_builtin_attack("intercept-tls"), [](const AttackSpec& spec, const AttackEnv& env) {
         const auto profile = core::parse_cert_profile(param_or(spec, "profile", "self_signed"));
         const auto key = core::parse_key_type(param_or(spec, "key", "rsa2048"));
         const auto host = param_or(spec, "host", env.proxy_name);

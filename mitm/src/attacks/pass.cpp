@@ -12,8 +12,7 @@ class Pass final : public BasicAttack {
 }  // namespace
 
 void register_pass(AttackRegistry& registry) {
-  registry.add("pass", "relay everything untouched", [](const AttackSpec& spec, const AttackEnv&) {
-    require_known_params(spec, {});
+  registry.add(*find_builtin_attack("pass"), [](const AttackSpec& spec, const AttackEnv&) {
     return std::make_shared<Pass>(spec);
   });
 }

@@ -16,11 +16,9 @@ class Starttls454 final : public BasicAttack {
 }  // namespace
 
 void register_starttls_454(AttackRegistry& registry) {
-  registry.add("starttls-454", "advertise STARTTLS but answer the command with 454 4.7.0",
-               [](const AttackSpec& spec, const AttackEnv&) {
-                 require_known_params(spec, {});
-                 return std::make_shared<Starttls454>(spec);
-               });
+  registry.add(*find_builtin_attack("starttls-454"), [](const AttackSpec& spec, const AttackEnv&) {
+    return std::make_shared<Starttls454>(spec);
+  });
 }
 
 }  // namespace stslab::mitm::attacks

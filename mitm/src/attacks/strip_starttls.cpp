@@ -26,10 +26,8 @@ class StripStarttls final : public BasicAttack {
 }  // namespace
 
 void register_strip_starttls(AttackRegistry& registry) {
-  registry.add("strip-starttls",
-               "remove STARTTLS from the EHLO reply; answer a STARTTLS command with 502",
+  registry.add(*find_builtin_attack("strip-starttls"),
                [](const AttackSpec& spec, const AttackEnv&) {
-                 require_known_params(spec, {});
                  return std::make_shared<StripStarttls>(spec);
                });
 }

@@ -141,6 +141,12 @@ TEST_F(ScenarioErrors, BadAttackParameters) {
                "steps[0].attack.mx1", "unknown certificate profile 'fake'");
   expect_error(with(7, "  - attack: {mx1: \"strip-starttls oops\"}"), 7, "steps[0].attack.mx1",
                "not key=value");
+  // The attacker's own value checks, at load: the loader once let these through to the run.
+  expect_error(with(7, "  - attack: {mx1: \"intercept-tls tls_min=1.7\"}"), 7,
+               "steps[0].attack.mx1", "attack 'intercept-tls': tls_min:");
+  // Quotes as the attacker reads them: the value keeps its blanks, and a CR in it is refused.
+  expect_error(with(7, "  - attack: {mx1: \"inject-after-starttls lines=\\\"a\\rb\\\"\"}"), 7,
+               "steps[0].attack.mx1", "lines: a line must not contain CR or LF");
 }
 
 TEST_F(ScenarioErrors, AttackOnUnknownMx) {

@@ -8,11 +8,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "stslab/core/pki.hpp"
 #include "stslab/mitm/attack.hpp"
+#include "stslab/mitm/attack_params.hpp"
 
 namespace stslab::mitm {
 
@@ -30,8 +32,15 @@ class AttackRegistry {
   // The process-wide registry, with the built-in attacks already registered.
   static AttackRegistry& instance();
 
-  // Adds (or replaces) an attack. `summary` is one line for listings and error messages.
+  // Adds (or replaces) an attack. `summary` is one line for listings and error messages. Its
+  // factory checks the parameters itself.
   void add(std::string name, std::string summary, AttackFactory factory);
+  // Adds an attack whose parameters `schema` declares: create() and check() hold every spec to
+  // it before the factory runs.
+  void add(const AttackSchema& schema, AttackFactory factory);
+  // "" if `spec` names a known attack with parameters its schema accepts; otherwise what is
+  // wrong (the proxy's create() throws the same words).
+  std::string check(const AttackSpec& spec) const;
   // Builds an attack; throws std::invalid_argument for an unknown name (listing the known ones)
   // or for parameters the attack rejects.
   std::shared_ptr<const Attack> create(const AttackSpec& spec, const AttackEnv& env) const;
@@ -43,6 +52,7 @@ class AttackRegistry {
   struct Entry {
     std::string summary;
     AttackFactory factory;
+    std::optional<AttackSchema> schema;
   };
   mutable std::mutex mutex_;
   std::map<std::string, Entry> entries_;
