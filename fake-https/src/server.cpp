@@ -4,6 +4,7 @@
 
 #include "listener.hpp"
 #include "server_state.hpp"
+#include "session.hpp"
 #include "stslab/https/names.hpp"
 
 namespace stslab::https {
@@ -93,7 +94,9 @@ tcp::endpoint HttpsServer::listen(const tcp::endpoint& endpoint) {
 
 void HttpsServer::stop() {
   close_listeners(*state_);
-  state_->sessions.close_all();
+  // Outside any lock: closing a session may drop its last reference.
+  for (const auto& session : state_->sessions.close())
+    session->close();
 }
 
 bool HttpsServer::wait_idle(std::chrono::steady_clock::time_point deadline) const {

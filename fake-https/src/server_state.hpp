@@ -11,11 +11,13 @@
 
 #include "cert_selector.hpp"
 #include "post_store.hpp"
-#include "session_tracker.hpp"
+#include "stslab/core/session_set.hpp"
 #include "stslab/https/server.hpp"
 #include "vhost_registry.hpp"
 
 namespace stslab::https {
+
+class Session;
 
 struct HttpsServer::State {
   State(boost::asio::io_context& io_context, core::Journal& journal_ref, core::LabPki& pki_ref,
@@ -32,7 +34,7 @@ struct HttpsServer::State {
   // to the chosen vhost's context during the ClientHello.
   std::shared_ptr<boost::asio::ssl::context> base_context;
   PostStore posts;
-  SessionTracker sessions;
+  core::SessionSet<Session> sessions;
 
   std::mutex listeners_mutex;
   std::vector<std::shared_ptr<boost::asio::ip::tcp::acceptor>> listeners;

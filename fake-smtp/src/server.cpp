@@ -60,18 +60,11 @@ detail::VhostSnapshot SmtpServer::Impl::snapshot(const std::string& name) {
 }
 
 void SmtpServer::Impl::add_session(const std::shared_ptr<detail::Session>& s, std::uint64_t id) {
-  bool stop_now = false;
-  {
-    std::lock_guard lock(mutex);
-    sessions[id] = s;
-    stop_now = !running;
-  }
-  if (stop_now) s->shutdown();  // accepted while the server was stopping
+  if (sessions.add(s, id) == 0) s->shutdown();  // accepted while the server was stopping
 }
 
 void SmtpServer::Impl::remove_session(std::uint64_t id) {
-  std::lock_guard lock(mutex);
-  sessions.erase(id);
+  sessions.remove(id);
 }
 
 std::uint64_t SmtpServer::Impl::store(StoredMessage m) {
@@ -124,6 +117,7 @@ std::vector<tcp::endpoint> SmtpServer::start() {
       throw;
     }
     impl_->running = true;
+    impl_->sessions.reopen();
   }
   return endpoints();
 }
@@ -136,9 +130,7 @@ void SmtpServer::stop() {
     impl_->close_listeners(impl_->default_entry);
     for (auto& [name, entry] : impl_->vhosts)
       impl_->close_listeners(entry);
-    for (auto& [id, weak] : impl_->sessions) {
-      if (auto s = weak.lock()) open.push_back(std::move(s));
-    }
+    open = impl_->sessions.close();
   }
   for (auto& s : open)
     s->shutdown();
@@ -272,7 +264,6 @@ void SmtpServer::clear_messages() {
 }
 
 std::size_t SmtpServer::active_sessions() const {
-  std::lock_guard lock(impl_->mutex);
   return impl_->sessions.size();
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "stslab/core/session_set.hpp"
 #include "stslab/smtp/server.hpp"
 #include "tls_material.hpp"
 
@@ -64,7 +65,7 @@ struct SmtpServer::Impl : std::enable_shared_from_this<SmtpServer::Impl> {
   bool running = false;
   Entry default_entry;
   std::map<std::string, Entry, std::less<>> vhosts;
-  std::map<std::uint64_t, std::weak_ptr<detail::Session>> sessions;
+  core::SessionSet<detail::Session> sessions;  // closed while the server is stopped
   std::vector<StoredMessage> messages;
   std::uint64_t next_message_id = 1;
 };

@@ -61,7 +61,9 @@ const AttackSchema* find_builtin_attack(std::string_view name) {
 
 std::string check_attack_params(const AttackSchema& schema,
                                 const std::map<std::string, std::string>& params) {
-  for (const auto& [key, value] : params) {
+  for (const auto& entry : params) {
+    const std::string& key = entry.first;  // a plain name: clang 14 cannot capture a binding
+    const std::string& value = entry.second;
     const auto param = std::find_if(schema.params.begin(), schema.params.end(),
                                     [&](const AttackParam& p) { return p.name == key; });
     if (param == schema.params.end()) {

@@ -30,13 +30,11 @@ void start_session(const std::shared_ptr<Proxy::Shared>& shared, tcp::socket soc
     id = shared->next_session++;
     session = std::make_shared<detail::Session>(shared, id, std::move(socket), shared->attack,
                                                 shared->upstream);
-    shared->sessions[id] = session;
   }
+  if (shared->sessions.add(session, id) == 0) return;  // stop() came first: never started
   auto executor = session->executor();
-  asio::co_spawn(executor, session->run(), [shared, id, session](std::exception_ptr) {
-    std::lock_guard lock(shared->mutex);
-    shared->sessions.erase(id);
-  });
+  asio::co_spawn(executor, session->run(),
+                 [shared, id, session](std::exception_ptr) { shared->sessions.remove(id); });
 }
 
 asio::awaitable<void> accept_loop(std::shared_ptr<Proxy::Shared> shared,
@@ -114,9 +112,7 @@ void Proxy::stop() {
     std::lock_guard lock(shared_->mutex);
     shared_->stopping = true;
     acceptors.swap(shared_->acceptors);
-    for (auto& [id, weak] : shared_->sessions) {
-      if (auto session = weak.lock()) sessions.push_back(std::move(session));
-    }
+    sessions = shared_->sessions.close();
   }
   for (auto& acceptor : acceptors) {
     asio::post(acceptor->get_executor(), [acceptor] {
@@ -161,7 +157,6 @@ boost::asio::ip::tcp::endpoint Proxy::upstream() const {
 }
 
 std::size_t Proxy::active_sessions() const {
-  std::lock_guard lock(shared_->mutex);
   return shared_->sessions.size();
 }
 

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <vector>
 
+#include "stslab/core/session_set.hpp"
 #include "stslab/mitm/proxy.hpp"
 
 namespace stslab::mitm {
@@ -37,7 +38,7 @@ struct Proxy::Shared {
   bool stopping = false;
   std::vector<std::shared_ptr<boost::asio::ip::tcp::acceptor>> acceptors;
   std::vector<boost::asio::ip::tcp::endpoint> bound;
-  std::map<std::uint64_t, std::weak_ptr<detail::Session>> sessions;
+  core::SessionSet<detail::Session> sessions;  // its own lock
   std::uint64_t next_session = 1;
 };
 
