@@ -6,46 +6,14 @@
 
 #include "attack_names.hpp"
 #include "host_settings.hpp"
+#include "spec_keys.hpp"
 #include "stslab/core/pki.hpp"
 #include "stslab/dns/fault.hpp"
 #include "stslab/dns/record.hpp"
+#include "world_fields.hpp"
 
 namespace stslab::harness::detail {
 namespace {
-
-// A certificate profile name, checked with the PKI's own parser.
-std::optional<std::string> read_profile(const YAML::Node& node, const std::string& field,
-                                        Diagnostics& diag) {
-  auto text = read_string(node, field, diag);
-  if (!text) return std::nullopt;
-  try {
-    core::parse_cert_profile(*text);
-  } catch (const std::invalid_argument& e) {
-    diag.error(node, field, e.what());
-    return std::nullopt;
-  }
-  return text;
-}
-
-// A text that may hold {domain} / {policy_id}; null gives nullopt through `present`.
-std::optional<std::string> read_template(const YAML::Node& node, const std::string& field,
-                                         Diagnostics& diag) {
-  auto text = read_string(node, field, diag);
-  if (text) check_placeholders(node, *text, field, diag);
-  return text;
-}
-
-std::optional<std::vector<std::string>> read_template_list(const YAML::Node& node,
-                                                           const std::string& field,
-                                                           Diagnostics& diag) {
-  auto list = read_string_list(node, field, diag);
-  if (list) {
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      check_placeholders(node[i], (*list)[i], index_field(field, i), diag);
-    }
-  }
-  return list;
-}
 
 // Each extra DNS line must be a zone-file record once its placeholders are filled in: what the
 // lab would otherwise refuse at run time (an ERROR verdict) is a lint error here.
@@ -70,42 +38,10 @@ void check_zone_lines(const YAML::Node& node, const std::vector<std::string>& li
 
 void apply_policy(PolicySpec& policy, const YAML::Node& map, const std::string& field,
                   Diagnostics& diag) {
-  if (!check_map(map, field,
-                 {"version", "mode", "mx", "max_age", "extra_lines", "raw", "line_ending"}, diag)) {
-    return;
-  }
+  if (!check_map(map, field, key_names(policy_keys()), diag)) return;
   for (const auto& entry : map) {
     const std::string key = entry.first.Scalar();
-    const YAML::Node& value = entry.second;
-    const std::string f = join_field(field, key);
-    // Field values are served as written, so invalid ones can be served on purpose.
-    if (key == "version") {
-      if (auto v = read_string(value, f, diag)) policy.version = *v;
-    } else if (key == "mode") {
-      if (auto v = read_string(value, f, diag)) policy.mode = *v;
-    } else if (key == "max_age") {
-      if (auto v = read_string(value, f, diag)) policy.max_age = *v;
-    } else if (key == "mx") {
-      if (auto v = read_template_list(value, f, diag)) policy.mx = *v;
-    } else if (key == "extra_lines") {
-      if (auto v = read_template_list(value, f, diag)) policy.extra_lines = *v;
-    } else if (key == "raw") {
-      if (value.IsNull()) {
-        policy.raw.reset();
-      } else if (auto v = read_template(value, f, diag)) {
-        policy.raw = *v;
-      }
-    } else if (key == "line_ending") {
-      if (auto v = read_string(value, f, diag)) {
-        if (*v == "crlf") {
-          policy.line_ending = "\r\n";
-        } else if (*v == "lf") {
-          policy.line_ending = "\n";
-        } else {
-          diag.error(value, f, "expected crlf or lf, got '" + *v + "'");
-        }
-      }
-    }
+    read_key(policy, policy_keys(), key, entry.second, join_field(field, key), diag);
   }
 }
 
@@ -149,34 +85,15 @@ void read_dns_faults(WorldSpec& world, const YAML::Node& list, const std::string
 
 void apply_policy_host(PolicyHostSpec& host, const YAML::Node& map, const std::string& field,
                        Diagnostics& diag) {
-  if (!check_map(map, field,
-                 keys_with({"up", "cert", "status", "content_type", "location", "sni_required"},
-                           policy_host_settings()),
+  if (!check_map(map, field, keys_with(key_names(policy_host_keys()), policy_host_settings()),
                  diag)) {
     return;
   }
   for (const auto& entry : map) {
     const std::string key = entry.first.Scalar();
-    const YAML::Node& value = entry.second;
     const std::string f = join_field(field, key);
-    if (read_host_setting(host.settings, policy_host_settings(), key, value, f, diag)) {
-      continue;
-    } else if (key == "up") {
-      if (auto v = read_bool(value, f, diag)) host.up = *v;
-    } else if (key == "cert") {
-      if (auto v = read_profile(value, f, diag)) host.cert = *v;
-    } else if (key == "status") {
-      if (auto v = read_int(value, f, 100, 599, diag)) host.status = static_cast<unsigned>(*v);
-    } else if (key == "content_type") {
-      if (auto v = read_string(value, f, diag)) host.content_type = *v;
-    } else if (key == "sni_required") {
-      if (auto v = read_bool(value, f, diag)) host.sni_required = *v;
-    } else if (key == "location") {
-      if (value.IsNull()) {
-        host.location.reset();
-      } else if (auto v = read_template(value, f, diag)) {
-        host.location = *v;
-      }
+    if (!read_host_setting(host.settings, policy_host_settings(), key, entry.second, f, diag)) {
+      read_key(host, policy_host_keys(), key, entry.second, f, diag);
     }
   }
 }
@@ -187,50 +104,14 @@ bool valid_label(const std::string& label) {
 }
 
 void apply_one_mx(MxSpec& mx, const YAML::Node& map, const std::string& field, Diagnostics& diag) {
-  if (!check_map(map, field,
-                 keys_with({"preference", "in_dns", "cert", "starttls", "attack", "attack_params"},
-                           mx_settings()),
-                 diag)) {
-    return;
-  }
-  // `attack` first: it resets the parameters, which `attack_params` then merges over.
+  if (!check_map(map, field, keys_with(key_names(mx_keys()), mx_settings()), diag)) return;
   if (const YAML::Node attack = map["attack"])
     set_attack(mx, attack, join_field(field, "attack"), diag);
   for (const auto& entry : map) {
     const std::string key = entry.first.Scalar();
-    const YAML::Node& value = entry.second;
     const std::string f = join_field(field, key);
-    if (read_host_setting(mx.settings, mx_settings(), key, value, f, diag)) {
-      continue;
-    } else if (key == "preference") {
-      if (auto v = read_int(value, f, 0, 65535, diag)) mx.preference = static_cast<int>(*v);
-    } else if (key == "in_dns") {
-      if (auto v = read_bool(value, f, diag)) mx.in_dns = *v;
-    } else if (key == "cert") {
-      if (auto v = read_profile(value, f, diag)) mx.cert = *v;
-    } else if (key == "starttls") {
-      if (auto v = read_bool(value, f, diag)) mx.starttls = *v;
-    } else if (key == "attack_params") {
-      if (value.IsNull()) {
-        mx.attack_params.clear();
-        continue;
-      }
-      if (!check_map(value, f, {}, diag)) continue;
-      auto params = mx.attack_params;
-      bool ok = true;
-      for (const auto& p : value) {
-        if (auto v = read_string(p.second, join_field(f, p.first.Scalar()), diag)) {
-          params[p.first.Scalar()] = *v;
-        } else {
-          ok = false;
-        }
-      }
-      if (!ok) continue;
-      if (auto problem = check_attack(mx.attack, params); !problem.empty()) {
-        diag.error(value, f, problem);
-        continue;
-      }
-      mx.attack_params = std::move(params);
+    if (!read_host_setting(mx.settings, mx_settings(), key, entry.second, f, diag)) {
+      read_key(mx, mx_keys(), key, entry.second, f, diag);
     }
   }
 }
@@ -264,12 +145,61 @@ void apply_mx(WorldSpec& world, const YAML::Node& map, const std::string& field,
   }
 }
 
+const std::vector<SpecKey<WorldSpec>>& world_spec_keys() {
+  using D = Diagnostics;
+  using N = YAML::Node;
+  static const std::vector<SpecKey<WorldSpec>> keys{
+      {"dns",
+       [](WorldSpec& w, const N& v, const std::string& f, D& d) {
+         if (auto lines = read_template_list(v, f, d)) {
+           check_zone_lines(v, *lines, f, d);
+           w.dns = *lines;
+         }
+       }},
+      {"dns_faults", &read_dns_faults},
+      {"sts_record",
+       [](WorldSpec& w, const N& v, const std::string& f, D& d) {
+         if (v.IsNull()) {
+           w.sts_record.reset();
+         } else if (auto s = read_template(v, f, d)) {
+           w.sts_record = *s;
+         }
+       }},
+      {"policy_id",
+       [](WorldSpec& w, const N& v, const std::string& f, D& d) {
+         const auto s = read_string(v, f, d);
+         if (s && s->empty()) d.error(v, f, "the policy id is empty");
+         if (s && !s->empty()) w.policy_id = *s;
+       }},
+      {"policy",
+       [](WorldSpec& w, const N& v, const std::string& f, D& d) {
+         if (v.IsNull()) {
+           w.policy.reset();
+           return;
+         }
+         PolicySpec policy = w.policy.value_or(PolicySpec{});
+         apply_policy(policy, v, f, d);
+         w.policy = std::move(policy);
+       }},
+      {"policy_host", [](WorldSpec& w, const N& v, const std::string& f,
+                         D& d) { apply_policy_host(w.policy_host, v, f, d); }},
+      {"mx", &apply_mx},
+      {"tlsrpt_record",
+       [](WorldSpec& w, const N& v, const std::string& f, D& d) {
+         if (v.IsNull()) {
+           w.tlsrpt_record.reset();
+         } else if (auto s = read_template(v, f, d)) {
+           w.tlsrpt_record = *s;
+         }
+       }},
+  };
+  return keys;
+}
+
 }  // namespace
 
 const std::vector<std::string_view>& world_keys() {
-  static const std::vector<std::string_view> keys{"dns",       "dns_faults",   "sts_record",
-                                                  "policy_id", "policy",       "policy_host",
-                                                  "mx",        "tlsrpt_record"};
+  static const std::vector<std::string_view> keys = key_names(world_spec_keys());
   return keys;
 }
 
@@ -322,49 +252,8 @@ void apply_world_delta(WorldSpec& world, const YAML::Node& map, const std::strin
   for (const auto& entry : map) {
     if (!entry.first.IsScalar()) continue;  // reported by the caller's check_map
     const std::string key = entry.first.Scalar();
-    if (!is_world_key(key)) continue;
-    const YAML::Node& value = entry.second;
-    const std::string f = join_field(prefix, key);
-    if (key == "sts_record") {
-      if (value.IsNull()) {
-        world.sts_record.reset();
-      } else if (auto v = read_template(value, f, diag)) {
-        world.sts_record = *v;
-      }
-    } else if (key == "policy_id") {
-      if (auto v = read_string(value, f, diag)) {
-        if (v->empty()) {
-          diag.error(value, f, "the policy id is empty");
-        } else {
-          world.policy_id = *v;
-        }
-      }
-    } else if (key == "policy") {
-      if (value.IsNull()) {
-        world.policy.reset();
-      } else {
-        PolicySpec policy = world.policy.value_or(PolicySpec{});
-        apply_policy(policy, value, f, diag);
-        world.policy = std::move(policy);
-      }
-    } else if (key == "policy_host") {
-      apply_policy_host(world.policy_host, value, f, diag);
-    } else if (key == "mx") {
-      apply_mx(world, value, f, diag);
-    } else if (key == "tlsrpt_record") {
-      if (value.IsNull()) {
-        world.tlsrpt_record.reset();
-      } else if (auto v = read_template(value, f, diag)) {
-        world.tlsrpt_record = *v;
-      }
-    } else if (key == "dns_faults") {
-      read_dns_faults(world, value, f, diag);
-    } else if (key == "dns") {
-      if (auto v = read_template_list(value, f, diag)) {
-        check_zone_lines(value, *v, f, diag);
-        world.dns = *v;
-      }
-    }
+    // Keys that are not the world's belong to the caller (a step's own words).
+    read_key(world, world_spec_keys(), key, entry.second, join_field(prefix, key), diag);
   }
 }
 
