@@ -189,6 +189,21 @@ TEST_F(BadManifest, AnInvalidRegexIsAnError) {
   EXPECT_NE(what.find("rules[0].regex"), std::string::npos) << what;
 }
 
+TEST_F(BadManifest, ALogRuleMustNameATypedMtaEvent) {
+  // The classifier reads mta.delivery as a struct: a kind nobody reads would be lost evidence.
+  const auto what = error_of(valid() +
+                             "logs:\n"
+                             "  - file: x.log\n"
+                             "    rules:\n"
+                             "      - {kind: mta.deliverd, regex: '(a)', fields: [one]}\n");
+  EXPECT_NE(what.find("manifest.yaml:12:"), std::string::npos) << what;
+  EXPECT_NE(what.find("'mta.deliverd' is not an MTA event kind"), std::string::npos) << what;
+  EXPECT_NE(error_of(valid() + "logs:\n  - file: x.log\n    rules:\n"
+                               "      - {kind: smtp.message, regex: '(a)', fields: [one]}\n")
+                .find("is not an MTA event kind"),
+            std::string::npos);
+}
+
 TEST_F(BadManifest, AServiceNeedsExactlyOneWayToStart) {
   const auto what =
       error_of(valid() + "services:\n  - {name: s, run: [a], start: [b], stop: [c]}\n");
