@@ -6,10 +6,11 @@
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <variant>
 
 #include "stslab/harness/adapter.hpp"
+#include "stslab/harness/adapters/adapter_file.hpp"
 #include "stslab/harness/adapters/command_adapter.hpp"
-#include "stslab/harness/adapters/command_manifest.hpp"
 #include "stslab/harness/adapters/manifest_adapter.hpp"
 #include "stslab/harness/adapters/registry.hpp"
 
@@ -42,15 +43,7 @@ void manifests_in(const fs::path& dir, std::vector<std::string>& out) {
 std::map<std::string, std::string> targets_by_name() {
   std::map<std::string, std::string> out;
   for (const auto& path : all_manifest_paths()) {
-    std::vector<std::string> names;
-    if (is_command_manifest(path)) {
-      for (const auto& [name, t] : load_command_manifest(path).targets)
-        names.push_back(name);
-    } else {
-      for (const auto& [name, t] : load_manifest(path).targets)
-        names.push_back(name);
-    }
-    for (const auto& name : names) {
+    for (const auto& name : load_adapter_file(path).targets(/*with_mutants=*/true)) {
       const auto [it, added] = out.emplace(name, path);
       if (!added) {
         throw ManifestError(path + ": the target '" + name + "' is also defined by " + it->second);
@@ -77,26 +70,13 @@ void add_adapter_manifest(const std::string& given) {
   } else if (!fs::is_regular_file(given)) {
     throw ManifestError(given + ": not a regular file");
   }
-  if (is_command_manifest(path)) {
-    load_command_manifest(path);
-  } else {
-    load_manifest(path);
-  }
+  load_adapter_file(path);
   std::lock_guard lock(g_added_mutex);
   g_added.push_back(path);
 }
 
 std::vector<std::string> manifest_targets(const std::string& path) {
-  std::vector<std::string> names;
-  if (is_command_manifest(path)) {
-    for (const auto& [name, t] : load_command_manifest(path).targets) {
-      if (t.mutant_of.empty()) names.push_back(name);
-    }
-  } else {
-    for (const auto& [name, t] : load_manifest(path).targets)
-      names.push_back(name);
-  }
-  return names;  // from a std::map: sorted
+  return load_adapter_file(path).targets(/*with_mutants=*/false);
 }
 
 void clear_added_manifests() {
@@ -140,14 +120,24 @@ std::vector<std::string> all_manifest_paths() {
 std::vector<Mutant> adapter_mutants() {
   std::vector<Mutant> out;
   for (const auto& path : all_manifest_paths()) {
-    if (!is_command_manifest(path)) continue;
-    for (const auto& [name, t] : load_command_manifest(path).targets) {
-      if (!t.mutant_of.empty()) out.push_back({name, t.mutant_of, t.defect, t.requirements});
-    }
+    std::visit(
+        [&](const auto& runner) {
+          for (const auto& [name, t] : runner.targets) {
+            if (!t.mutant_of.empty()) out.push_back({name, t.mutant_of, t.defect, t.requirements});
+          }
+        },
+        load_adapter_file(path).runner);
   }
   std::sort(out.begin(), out.end(),
             [](const Mutant& a, const Mutant& b) { return a.target < b.target; });
   return out;
+}
+
+std::unique_ptr<MtaAdapter> AdapterFile::make(const std::string& target) const {
+  if (const auto* m = std::get_if<CommandManifest>(&runner)) {
+    return std::make_unique<CommandAdapter>(*m, target);
+  }
+  return std::make_unique<ManifestAdapter>(std::get<Manifest>(runner), target);
 }
 
 }  // namespace adapters
@@ -155,11 +145,7 @@ std::vector<Mutant> adapter_mutants() {
 std::unique_ptr<MtaAdapter> make_adapter(const std::string& name) {
   const auto targets = adapters::targets_by_name();
   if (const auto it = targets.find(name); it != targets.end()) {
-    if (adapters::is_command_manifest(it->second)) {
-      return std::make_unique<adapters::CommandAdapter>(adapters::load_command_manifest(it->second),
-                                                        name);
-    }
-    return std::make_unique<adapters::ManifestAdapter>(adapters::load_manifest(it->second), name);
+    return adapters::load_adapter_file(it->second).make(name);
   }
   std::string known;
   for (const auto& [n, path] : targets)

@@ -88,7 +88,8 @@ YAML::Node YamlFields::load() const {
 
 void YamlFields::schema(const YAML::Node& root, const std::string& expected) const {
   // First of all: a file that is not the expected kind is told so, not that its keys are odd.
-  const std::string known = "stslab.adapter/1 or stslab.command-adapter/1";
+  const std::string known =
+      "stslab.adapter/2, and the older stslab.adapter/1 and stslab.command-adapter/1";
   if (!root.IsMap()) fail(root, "expected a map starting with 'schema: " + expected + "'");
   const auto node = root["schema"];
   if (!node.IsDefined()) fail(root, "schema: required (" + known + ")");

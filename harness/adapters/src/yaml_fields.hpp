@@ -1,5 +1,5 @@
 // Reading one manifest file with errors that name the file, the line and the key: the checks
-// both manifest schemas (stslab.adapter/1, stslab.command-adapter/1) share. Private to src/.
+// every manifest schema (stslab.adapter/2 and the older /1 two) shares. Private to src/.
 #pragma once
 
 #include <yaml-cpp/yaml.h>

@@ -356,8 +356,8 @@ TEST_F(Registry, TheSchemaIsCheckedFirstAndADirectoryStandsForItsManifest) {
   };
   EXPECT_NE(what("schema: stslab.adaptr/9\nbogus: 1\n")
                 .find("m.yaml:1: schema: 'stslab.adaptr/9' is unknown here: expected "
-                      "stslab.adapter/1 (stslab's schemas: stslab.adapter/1 or "
-                      "stslab.command-adapter/1)"),
+                      "stslab.adapter/2 (stslab's schemas: stslab.adapter/2, and the older "
+                      "stslab.adapter/1 and stslab.command-adapter/1)"),
             std::string::npos)
       << what("schema: stslab.adaptr/9\nbogus: 1\n");
   EXPECT_NE(what("bogus: 1\n").find("schema: required"), std::string::npos) << what("bogus: 1\n");

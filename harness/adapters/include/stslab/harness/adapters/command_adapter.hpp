@@ -1,4 +1,4 @@
-// CommandAdapter runs one target of a stslab.command-adapter/1 manifest (command_manifest.hpp):
+// CommandAdapter runs one target of a sender driven by shell lines (command_manifest.hpp):
 // every step is a shell command line run by /bin/sh -c inside the lab (core::run_process /
 // core::Child, so it lands wherever the lab puts children), under libfaketime when the target
 // says time_control: faketime and the lab moves time.

@@ -1,5 +1,6 @@
-// A command-adapter manifest (schema stslab.command-adapter/1) as data: a sender driven by shell
-// command lines, with no C++ and no config templates. CommandAdapter runs it; docs/adapters.md
+// A sender driven by shell command lines, as data (a stslab.adapter/2 manifest whose submit is
+// oneshot or whose status is a command, or an older stslab.command-adapter/1 one): no C++ and
+// no config templates. CommandAdapter runs it; docs/adapters.md
 // describes the format. Commands keep their {{placeholders}} until the lab is known.
 #pragma once
 

@@ -92,6 +92,11 @@ struct Target {
   std::vector<std::string> features;
   Capabilities capabilities;
   std::map<std::string, std::string> variables;
+  // Set on targets made by `mutants:` (stslab.adapter/2): the base target, the defect, what
+  // it breaks.
+  std::string mutant_of;
+  std::string defect;
+  std::vector<std::string> requirements;
 
   bool has(const std::string& feature) const;  // true for ""
 };

@@ -1,7 +1,7 @@
-// Where targets come from: every manifest of either schema (stslab.adapter/1 for
-// ManifestAdapter, stslab.command-adapter/1 for CommandAdapter) under data_root()/adapters,
-// then the files and directories in $STSLAB_ADAPTER_PATH (colon-separated), then those added
-// with add_adapter_manifest() (stslab run|list --adapter FILE). make_adapter() and
+// Where targets come from: every manifest (stslab.adapter/2, or an older /1 schema; read by
+// load_adapter_file(), adapter_file.hpp, into ManifestAdapter or CommandAdapter) under
+// data_root()/adapters, then the files and directories in $STSLAB_ADAPTER_PATH (colon-separated),
+// then those added with add_adapter_manifest() (stslab run|list --adapter FILE). make_adapter() and
 // adapter_names() (adapter.hpp) read this list. A target name defined by two files is an error.
 #pragma once
 
