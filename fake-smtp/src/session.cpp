@@ -218,13 +218,10 @@ asio::awaitable<bool> Session::flush() {
   pending_.clear();
   boost::system::error_code ec;
   arm(server_->options.io_timeout);
-  if (tls_) {
-    co_await asio::async_write(*tls_, asio::buffer(out),
-                               asio::redirect_error(asio::use_awaitable, ec));
-  } else {
-    co_await asio::async_write(socket_, asio::buffer(out),
-                               asio::redirect_error(asio::use_awaitable, ec));
-  }
+  co_await on_stream([&](auto& stream) {
+    return asio::async_write(stream, asio::buffer(out),
+                             asio::redirect_error(asio::use_awaitable, ec));
+  });
   disarm();
   if (ec) {
     if (how_) co_return false;  // closing anyway; keep the reason we had
@@ -278,14 +275,10 @@ asio::awaitable<bool> Session::start_tls(std::size_t discarded) {
 
 asio::awaitable<std::size_t> Session::read_some(boost::system::error_code& ec) {
   arm(vhost_.config->limits.idle_timeout);
-  std::size_t n = 0;
-  if (tls_) {
-    n = co_await tls_->async_read_some(asio::buffer(buffer_),
-                                       asio::redirect_error(asio::use_awaitable, ec));
-  } else {
-    n = co_await socket_.async_read_some(asio::buffer(buffer_),
-                                         asio::redirect_error(asio::use_awaitable, ec));
-  }
+  const std::size_t n = co_await on_stream([&](auto& stream) {
+    return stream.async_read_some(asio::buffer(buffer_),
+                                  asio::redirect_error(asio::use_awaitable, ec));
+  });
   disarm();
   co_return n;
 }

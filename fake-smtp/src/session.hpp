@@ -49,6 +49,13 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<bool> start_tls(std::size_t discarded);
   boost::asio::awaitable<std::size_t> read_some(boost::system::error_code& ec);
 
+  // Runs one I/O operation on the stream the session speaks now: TLS after STARTTLS, the plain
+  // socket before. `op` is generic over the stream type, so reading and writing are written once.
+  template <class Op>
+  auto on_stream(Op&& op) {
+    return tls_ ? op(*tls_) : op(socket_);
+  }
+
   // A deadline for the next I/O operation: when it passes, the socket's operations are
   // cancelled and `deadline_passed_` is set.
   void arm(std::chrono::milliseconds after);
