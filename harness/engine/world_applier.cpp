@@ -171,7 +171,7 @@ void WorldApplier::apply_mx(const MxSpec& mx) {
   vhost.name = mx_host(mx);
   vhost.listen = {{plan_.mx_real(slot), lab_.ports().smtp}};
   vhost.caps.starttls = mx.starttls;
-  vhost.cert = smtp::CertSpec{.profile = core::parse_cert_profile(mx.cert)};
+  vhost.cert = smtp::CertSpec{.profile = mx.cert};
   for (const auto& [key, change] : mx.settings)
     change(vhost);
   const auto existing = lab_.smtp().vhost_names();
@@ -190,7 +190,7 @@ https::VirtualHost WorldApplier::policy_vhost(const WorldSpec& world) const {
   vhost.name = ph;
   // A vhost that owns its address shows its certificate to clients sending no SNI too.
   if (!world.policy_host.sni_required) vhost.addresses = {plan_.policy_host()};
-  vhost.certificate.profile = core::parse_cert_profile(world.policy_host.cert);
+  vhost.certificate.profile = world.policy_host.cert;
   if (!world.policy) return with_settings(std::move(vhost), world);
   https::Response response;
   response.status = world.policy_host.status;

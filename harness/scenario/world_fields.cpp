@@ -35,17 +35,16 @@ void read_attack_params(MxSpec& mx, const YAML::Node& value, const std::string& 
 
 }  // namespace
 
-std::optional<std::string> read_profile(const YAML::Node& node, const std::string& field,
-                                        Diagnostics& diag) {
+std::optional<core::CertProfile> read_profile(const YAML::Node& node, const std::string& field,
+                                              Diagnostics& diag) {
   auto text = read_string(node, field, diag);
   if (!text) return std::nullopt;
   try {
-    core::parse_cert_profile(*text);
+    return core::parse_cert_profile(*text);
   } catch (const std::invalid_argument& e) {
     diag.error(node, field, e.what());
     return std::nullopt;
   }
-  return text;
 }
 
 std::optional<std::string> read_template(const YAML::Node& node, const std::string& field,

@@ -14,9 +14,9 @@
 
 namespace stslab::harness::detail {
 
-// A certificate profile name, checked with the PKI's own parser.
-std::optional<std::string> read_profile(const YAML::Node& node, const std::string& field,
-                                        Diagnostics& diag);
+// A certificate profile name, parsed by the PKI's own parser.
+std::optional<core::CertProfile> read_profile(const YAML::Node& node, const std::string& field,
+                                              Diagnostics& diag);
 // A text that may hold {domain} / {policy_id}, its placeholders checked.
 std::optional<std::string> read_template(const YAML::Node& node, const std::string& field,
                                          Diagnostics& diag);

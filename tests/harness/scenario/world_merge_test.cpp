@@ -25,7 +25,7 @@ TEST(WorldMerge, MapsMergeKeyByKey) {
   EXPECT_EQ(s.world.policy->version, "STSv1");                   // kept from the base
   EXPECT_THAT(s.world.policy->mx, ElementsAre("mx1.{domain}"));  // kept
   EXPECT_EQ(s.world.policy_host.status, 404u);
-  EXPECT_EQ(s.world.policy_host.cert, "valid");  // kept
+  EXPECT_EQ(s.world.policy_host.cert, core::CertProfile::valid);  // kept
 }
 
 TEST(WorldMerge, PolicyHostCanRequireSni) {
@@ -54,11 +54,11 @@ TEST(WorldMerge, MxMergesByLabel) {
                                        "  backup: {in_dns: false, starttls: false}\n"));
   ASSERT_EQ(s.world.mx.size(), 3u);
   EXPECT_EQ(s.world.mx[0].label, "mx1");
-  EXPECT_EQ(s.world.mx[0].cert, "expired");
+  EXPECT_EQ(s.world.mx[0].cert, core::CertProfile::expired);
   EXPECT_EQ(s.world.mx[0].preference, 10);  // kept
   EXPECT_EQ(s.world.mx[1].label, "mx2");
   EXPECT_EQ(s.world.mx[1].preference, 20);
-  EXPECT_EQ(s.world.mx[1].cert, "valid");  // a new host starts from the defaults
+  EXPECT_EQ(s.world.mx[1].cert, core::CertProfile::valid);  // a new host starts from the defaults
   EXPECT_FALSE(s.world.mx[2].in_dns);
   EXPECT_FALSE(s.world.mx[2].starttls);
 }

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "stslab/core/pki.hpp"
 #include "stslab/harness/outcome.hpp"
 
 // The fakes' configuration structs and the DNS fault words: a world holds changes to them,
@@ -92,8 +93,8 @@ struct PolicySpec {
 
 // How the policy host behaves for this domain.
 struct PolicyHostSpec {
-  bool up = true;              // false: no vhost answers (connection refused)
-  std::string cert = "valid";  // core::CertProfile name
+  bool up = true;  // false: no vhost answers (connection refused)
+  core::CertProfile cert = core::CertProfile::valid;
   unsigned status = 200;
   std::string content_type = "text/plain";
   std::optional<std::string> location;  // redirect target for 3xx
@@ -111,7 +112,7 @@ struct MxSpec {
   std::string label;    // "mx1": the host is "mx1.{domain}"
   int preference = 10;  // in the MX record
   bool in_dns = true;   // publish "{domain} MX preference label.{domain}"
-  std::string cert = "valid";
+  core::CertProfile cert = core::CertProfile::valid;
   bool starttls = true;
   std::string attack = "pass";                       // mitm attack name
   std::map<std::string, std::string> attack_params;  // e.g. intercept-tls: {profile: untrusted-ca}
