@@ -24,6 +24,7 @@ CommandManifest AdapterV2Reader::command_manifest(const YAML::Node& root) {
   collect([&] { m.requires_programs = strings(root["requires"], "requires"); });
   collect([&] { m.environment = environment(root["environment"]); });
   collect([&] { command_start(root, m); });
+  collect([&] { m.logs = command_logs(root["status"]); });
   collect([&] { command_commands(root, m); });
   collect([&] {
     if (const auto versions = root["versions"]; versions.IsDefined()) {
@@ -79,7 +80,7 @@ void AdapterV2Reader::command_submit(const YAML::Node& root, CommandManifest& m)
       fail(shared, "submit.shared_state: only for a one-shot submit (a daemon has one state)");
     }
   }
-  if (const auto status = root["status"]; status.IsDefined()) {
+  if (const auto status = root["status"]; status.IsDefined() && status["command"].IsDefined()) {
     m.status = shell_line(status["command"], "status.command");
   }
 }
@@ -131,6 +132,31 @@ void AdapterV2Reader::command_commands(const YAML::Node& root, CommandManifest& 
     if (commands[key].IsDefined())
       *line = shell_line(commands[key], std::string("commands.") + key);
   }
+}
+
+std::vector<LogFile> AdapterV2Reader::command_logs(const YAML::Node& status) {
+  if (!status.IsDefined() || !status["logs"].IsDefined()) return {};
+  const auto logs = status["logs"];
+  auto files = services_.log_files(logs, "status.logs");
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto where = "status.logs[" + std::to_string(i) + "]";
+    if (!files[i].when.empty()) {
+      collect([&] {
+        fail(logs[i]["when"],
+             where + ".when: a sender driven by shell lines has no target features");
+      });
+    }
+    for (std::size_t j = 0; j < files[i].rules.size(); ++j) {
+      if (files[i].rules[j].kind != "mta.delivery") continue;
+      collect([&] {
+        fail(logs[i]["rules"][j]["kind"],
+             where + ".rules[" + std::to_string(j) +
+                 "].kind: mta.delivery comes from the status command or the one-shot attempt "
+                 "here; log rules of a sender driven by shell lines add mta.tls, mta.policy, ...");
+      });
+    }
+  }
+  return files;
 }
 
 void AdapterV2Reader::command_targets(const YAML::Node& root, CommandManifest& m) {

@@ -71,6 +71,8 @@ class AdapterV2Reader : public YamlFields {
   void command_submit(const YAML::Node& root, CommandManifest& m) const;
   void command_start(const YAML::Node& root, CommandManifest& m) const;
   void command_commands(const YAML::Node& root, CommandManifest& m) const;
+  // status.logs of a sender driven by shell lines: evidence only (no `when`, no mta.delivery).
+  std::vector<LogFile> command_logs(const YAML::Node& status);
   void command_targets(const YAML::Node& root, CommandManifest& m);
   std::pair<std::string, YAML::Node> command_site(const YAML::Node& root,
                                                   const std::string& member) const;

@@ -14,6 +14,7 @@
 #include "stslab/core/names.hpp"
 #include "stslab/dns/record.hpp"
 #include "stslab/harness/adapters/log_parser.hpp"
+#include "stslab/harness/adapters/mta_log_journal.hpp"
 #include "stslab/harness/adapters/shell_quote.hpp"
 #include "stslab/harness/adapters/waits.hpp"
 
@@ -267,6 +268,7 @@ void CommandAdapter::start(const LabContext& lab) {
   set_environment();
   check_programs();
   try {
+    follow_logs();
     start_sender();
     read_dns_records();
     if (manifest_.submit_mode == SubmitMode::daemon) {
@@ -283,6 +285,14 @@ void CommandAdapter::start(const LabContext& lab) {
       {{"step", "ready"},
        {"service", target_.name},
        {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count()}});
+}
+
+void CommandAdapter::follow_logs() {
+  if (manifest_.logs.empty()) return;
+  std::vector<FollowedLog> logs;
+  for (const auto& log : manifest_.logs)
+    logs.push_back({render(log.file, raw_, manifest_.path + ": status.logs"), log.rules});
+  follower_ = follow_into_journal(logs, *lab_.journal);
 }
 
 void CommandAdapter::start_sender() {
@@ -358,6 +368,11 @@ void CommandAdapter::shutdown() noexcept {
   if (sender_) {
     sender_->stop(kStopGrace);
     sender_.reset();
+  }
+  // After the sender: its last lines are read (stop drains) before the follower goes.
+  if (follower_) {
+    follower_->stop();
+    follower_.reset();
   }
   if (was_started && lab_.journal) {
     lab_.journal->append(

@@ -6,9 +6,8 @@
 #include <stdexcept>
 
 #include "process_text.hpp"
-#include "stslab/core/events/mta.hpp"
-#include "stslab/harness/adapters/log_parser.hpp"
 #include "stslab/harness/adapters/manifest_adapter.hpp"
+#include "stslab/harness/adapters/mta_log_journal.hpp"
 #include "stslab/harness/adapters/waits.hpp"
 
 namespace stslab::harness::adapters {
@@ -20,29 +19,11 @@ using Clock = std::chrono::steady_clock;
 }  // namespace
 
 void ManifestAdapter::follow_logs() {
-  std::vector<std::string> files;
-  auto parsers = std::make_shared<std::vector<LogParser>>();
+  std::vector<FollowedLog> logs;
   for (const auto& log : manifest_.logs) {
-    if (!target_.has(log.when)) continue;
-    files.push_back(render(log.file, vars_, manifest_.path));
-    fs::create_directories(fs::path(files.back()).parent_path());
-    parsers->emplace_back(log.rules);
+    if (target_.has(log.when)) logs.push_back({render(log.file, vars_, manifest_.path), log.rules});
   }
-  core::Journal* journal = lab_.journal;
-  follower_ = std::make_unique<LogFollower>(
-      files, [journal, parsers](std::size_t file, std::string_view line) {
-        try {
-          for (auto& e : (*parsers)[file].feed(line)) {
-            journal->append(core::Source::mta, e.kind, e.domain, e.host, std::move(e.data));
-          }
-        } catch (const std::exception& e) {
-          // A line we cannot digest must not end the follower; say so in the journal.
-          core::events::append(
-              *journal, core::events::MtaLogError{.error = e.what(), .line = std::string(line)}, "",
-              "");
-        }
-      });
-  follower_->start(/*skip_existing=*/true);
+  follower_ = follow_into_journal(logs, *lab_.journal);
 }
 
 [[noreturn]] void ManifestAdapter::fail_service(const Service& service,

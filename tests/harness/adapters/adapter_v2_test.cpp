@@ -101,6 +101,67 @@ targets: {d: ~}
   EXPECT_TRUE(t.capabilities.tls_rpt);
 }
 
+// Log rules for every kind of sender: beside a one-shot submit (or a status command) they are
+// evidence; the deliveries stay the attempt's (or the status command's) word.
+TEST(AdapterV2, ASenderDrivenByShellLinesMayHaveLogRulesAsEvidence) {
+  ScratchDir dir;
+  const auto path = dir.write("o/manifest.yaml", R"(schema: stslab.adapter/2
+submit: {oneshot: "send {{to}} < {{message}}"}
+status:
+  logs:
+    - file: "{{workdir}}/send.log"
+      rules:
+        - {kind: mta.tls, regex: 'tls to (\S+) verified=(\w+)', fields: [mx, verified]}
+targets: {o: ~}
+)");
+  const auto m = std::get<CommandManifest>(load_adapter_file(path).runner);
+  EXPECT_EQ(m.submit_mode, SubmitMode::oneshot);
+  EXPECT_EQ(m.status, "");
+  ASSERT_EQ(m.logs.size(), 1u);
+  EXPECT_EQ(m.logs[0].file, "{{workdir}}/send.log");
+  ASSERT_EQ(m.logs[0].rules.size(), 1u);
+  EXPECT_EQ(m.logs[0].rules[0].kind, "mta.tls");
+
+  const auto daemon = dir.write("d/manifest.yaml", R"(schema: stslab.adapter/2
+submit: {command: "q {{to}}"}
+status:
+  command: "q-status"
+  logs: [{file: "{{workdir}}/q.log", rules: [{kind: mta.policy, regex: 'policy (\S+)', fields: [domain]}]}]
+targets: {d: ~}
+)");
+  const auto d = std::get<CommandManifest>(load_adapter_file(daemon).runner);
+  EXPECT_EQ(d.status, "q-status");
+  ASSERT_EQ(d.logs.size(), 1u);
+}
+
+TEST(AdapterV2, LogRulesOfAShellLineSenderAddNoDeliveriesAndKnowNoFeatures) {
+  ScratchDir dir;
+  const auto path = dir.write("b/manifest.yaml", R"(schema: stslab.adapter/2
+submit: {oneshot: "send {{to}}"}
+status:
+  logs:
+    - file: "{{workdir}}/send.log"
+      when: tls
+      rules:
+        - {kind: mta.delivery, regex: 'to=(\S+)', fields: [recipient]}
+targets: {b: ~}
+)");
+  const auto err = error_of(path);
+  EXPECT_NE(err.find(path + ":6: status.logs[0].when: a sender driven by shell lines has no "
+                            "target features"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find(path + ":8: status.logs[0].rules[0].kind: mta.delivery comes from the "
+                            "status command or the one-shot attempt"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(error_of(dir.write("e/manifest.yaml",
+                               "schema: stslab.adapter/2\nsubmit: {oneshot: x}\nstatus: {}\n"
+                               "targets: {a: ~}\n"))
+                .find(":3: status: give logs, command or both"),
+            std::string::npos);
+}
+
 TEST(AdapterV2, EveryErrorOfABrokenFileIsNamedAtOnce) {
   ScratchDir dir;
   const auto path = dir.write("bad/manifest.yaml", R"(schema: stslab.adapter/2

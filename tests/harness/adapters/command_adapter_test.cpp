@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "stslab/dns/record.hpp"
+#include "stslab/harness/adapters/adapter_file.hpp"
 #include "stslab/harness/adapters/registry.hpp"
 #include "stslab/harness/adapters/waits.hpp"
 #include "stslab/testing/scratch_dir.hpp"
@@ -164,6 +165,39 @@ TEST_F(CommandAdapterTest, OneShotOutcomesAreJournaledBeforeSubmitReturns) {
   EXPECT_EQ(events[0].data.value("status", ""), "bounced");
   EXPECT_EQ(events[0].data.value("reason", ""), "550 no such user");
   mta->stop();
+}
+
+// status.logs beside a one-shot submit: the sender's own log lines reach the journal as
+// typed MTA events (evidence), from the lines written after start only, until stop.
+TEST_F(CommandAdapterTest, ALogRuleTurnsTheSendersOwnLogLinesIntoEvidence) {
+  dir_.write("mta/send.log", "tls to old.a.test trust=Verified\n");  // before start: not news
+  dir_.script("adapter/send.sh",
+              "echo \"tls to mx1.a.test trust=Untrusted\" >> \"$STSLAB_WORKDIR/send.log\"\n"
+              "echo \"unrelated noise\" >> \"$STSLAB_WORKDIR/send.log\"\n"
+              "echo '{\"state\":\"delivered\",\"reason\":\"250 ok\"}'\n");
+  const auto path = dir_.write("adapter/manifest.yaml", R"(schema: stslab.adapter/2
+submit: {oneshot: "{{data_dir}}/send.sh {{to}}"}
+status:
+  logs:
+    - file: "{{workdir}}/send.log"
+      rules:
+        - {kind: mta.tls, regex: 'tls to (\S+) trust=(\w+)', fields: [host, trust]}
+capabilities: {time_control: none, tls_rpt: no, mta_sts: yes}
+targets: {t: ~}
+)");
+  CommandAdapter mta(std::get<CommandManifest>(load_adapter_file(path).runner), "t");
+  mta.start(lab());
+  mta.submit(message("m1@a.test"));
+  const auto tls = journal_.wait_for([](const core::Event& e) { return e.kind == "mta.tls"; },
+                                     Clock::now() + std::chrono::seconds(5));
+  ASSERT_TRUE(tls.has_value()) << "the log line did not reach the journal";
+  EXPECT_EQ(tls->source, core::Source::mta);
+  EXPECT_EQ(tls->host, "mx1.a.test");
+  EXPECT_EQ(tls->data.value("trust", ""), "untrusted");
+  ASSERT_EQ(deliveries("m1@a.test").size(), 1u);  // the attempt's own word, once
+  mta.stop();
+  EXPECT_EQ(journal_.query({.kind = "mta.tls"}).size(), 1u);  // not the line from before start
+  EXPECT_TRUE(journal_.query({.kind = "mta.log_error"}).empty());
 }
 
 TEST_F(CommandAdapterTest, FlushResubmitsOnlyWhatIsStillDeferred) {

@@ -40,6 +40,7 @@
 #include "stslab/harness/adapter.hpp"
 #include "stslab/harness/adapters/command_manifest.hpp"
 #include "stslab/harness/adapters/command_status.hpp"
+#include "stslab/harness/adapters/log_follower.hpp"
 #include "stslab/harness/adapters/template.hpp"
 
 namespace stslab::harness::adapters {
@@ -106,6 +107,8 @@ class CommandAdapter : public MtaAdapter {
                                   const std::string& input = "",
                                   const std::string& domain = "") const;
   void check_programs() const;
+  // Follows status.logs (if any) into the journal until shutdown().
+  void follow_logs();
   void start_sender();
   // Runs `dns_records` (if declared) and keeps the records it prints. Throws std::runtime_error
   // naming the command and the line when a line is no zone-file record.
@@ -132,6 +135,7 @@ class CommandAdapter : public MtaAdapter {
   std::mutex domain_locks_mutex_;
   std::map<std::string, std::unique_ptr<std::mutex>> domain_locks_;  // by state directory
   std::optional<core::Child> sender_;  // a start command that keeps running
+  std::unique_ptr<LogFollower> follower_;
   std::vector<std::string> dns_records_;
   std::atomic<bool> started_ = false;
 

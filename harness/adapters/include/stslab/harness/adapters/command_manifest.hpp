@@ -50,6 +50,9 @@ struct CommandManifest {
   std::string ready_tcp;  // "host:port" the started sender accepts on; "" = start must exit
   std::map<std::string, std::string> versions;  // program -> command printing its version
   std::chrono::seconds timeout{60};             // per command run
+  // status.logs: the sender's log files, followed from start to stop; their rules' events are
+  // evidence next to the outcomes the status command (or the one-shot attempt) answers for.
+  std::vector<LogFile> logs;
   std::map<std::string, CommandTarget> targets;
 };
 
